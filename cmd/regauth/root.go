@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/redact"
+	"github.com/regauth/regauth/internal/render"
+)
+
+// GlobalOptions are the persistent flags every command has.
+type GlobalOptions struct {
+	Output      string
+	NoColor     bool
+	ConfigPath  string
+	ShowSecrets bool
+	Verbose     bool
+
+	deps *Deps
+}
+
+const rootLong = `regauth replays the handshakes a Docker client makes with a container registry,
+step by step, shows every request and answer on the wire, decodes the credentials
+~/.docker/config.json holds and the tokens registries issue, and names what went
+wrong with a diagnosis and a fix.
+
+Secrets (passwords, Basic values, identity and bearer tokens) are masked in every
+output as <kind len=N sha256:xxxxxxxx> unless --show-secrets is given.
+
+Exit codes:
+  0  ok
+  1  the registry, the token service or a verification refused
+  2  usage error or bad input
+  3  transport failure (DNS, connect, TLS, timeout)`
+
+const rootExample = `  regauth decode-config
+  regauth inspect-token @token.jwt
+  regauth login-trace registry.example.com -u alice --password-stdin < pw.txt
+  regauth login-trace 127.0.0.1:5000 -o json`
+
+func newRootCmd(deps *Deps) *cobra.Command {
+	g := &GlobalOptions{deps: deps}
+	cmd := &cobra.Command{
+		Use:           "regauth",
+		Short:         "Diagnose container-registry authentication",
+		Long:          rootLong,
+		Example:       rootExample,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.validate()
+		},
+	}
+	cmd.SetIn(deps.In)
+	cmd.SetOut(deps.Out)
+	cmd.SetErr(deps.ErrOut)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput(err) })
+
+	f := cmd.PersistentFlags()
+	f.StringVarP(&g.Output, "output", "o", "text", "output format: text or json")
+	f.BoolVar(&g.NoColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	f.StringVar(&g.ConfigPath, "config", "", "Docker config file (default $DOCKER_CONFIG/config.json, else ~/.docker/config.json)")
+	f.BoolVar(&g.ShowSecrets, "show-secrets", false, "show passwords and tokens in full instead of masking them")
+	f.BoolVarP(&g.Verbose, "verbose", "v", false, "show every header and more detail")
+
+	cmd.AddCommand(
+		newVersionCmd(g),
+	)
+	for _, add := range extraCommands {
+		cmd.AddCommand(add(g))
+	}
+	return cmd
+}
+
+// extraCommands lets each command's file register itself, so root.go does
+// not change whenever a command is added.
+var extraCommands []func(*GlobalOptions) *cobra.Command
+
+func (g *GlobalOptions) validate() error {
+	switch g.Output {
+	case "text", "json":
+	default:
+		return usageErr("--output %q: want text or json", g.Output)
+	}
+	return nil
+}
+
+func (g *GlobalOptions) json() bool { return g.Output == "json" }
+
+// style decides colour for stdout.
+func (g *GlobalOptions) style() render.Style {
+	if g.json() {
+		return render.Plain()
+	}
+	return render.NewStyle(g.deps.Out, g.NoColor, g.deps.Getenv)
+}
+
+func (g *GlobalOptions) redactor() *redact.Redactor { return redact.New(g.ShowSecrets) }
+
+// dockerConfigPath is where the Docker CLI looks for config.json, and
+// whether the user named it.
+func (g *GlobalOptions) dockerConfigPath() (path string, explicit bool) {
+	if g.ConfigPath != "" {
+		return g.ConfigPath, true
+	}
+	if dir := g.deps.getenv("DOCKER_CONFIG"); dir != "" {
+		return filepath.Join(dir, "config.json"), false
+	}
+	return filepath.Join(g.homeDir(), ".docker", "config.json"), false
+}
+
+func (g *GlobalOptions) homeDir() string {
+	if h := g.deps.getenv("HOME"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// Execute runs regauth with args and returns the process exit code. Errors
+// are printed as one line: "regauth: <command>: <what failed and why>".
+func Execute(deps *Deps, args []string) (code int) {
+	defer func() {
+		// A panic is a bug, but the user still gets one line, not a stack.
+		if r := recover(); r != nil {
+			fmt.Fprintf(deps.ErrOut, "regauth: internal error: %v (please report this)\n", r)
+			code = exitUsage
+		}
+	}()
+	root := newRootCmd(deps)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return exitOK
+	}
+	c, quiet := exitCodeOf(err)
+	if !isOurError(err) && isCobraUsageError(err) {
+		c = exitUsage
+	}
+	if !quiet {
+		name := ""
+		if cmd != nil && cmd != root {
+			name = cmd.Name() + ": "
+		}
+		fmt.Fprintf(deps.ErrOut, "regauth: %s%s\n", name, redact.OneLine(err.Error()))
+	}
+	return c
+}
+
+func isOurError(err error) bool {
+	_, ok := err.(*exitError)
+	return ok
+}
+
+// isCobraUsageError recognises cobra's own argument and command errors,
+// which it does not type.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "received "} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,156 @@
+package diagnose
+
+// Code names a diagnosis. Every code is in the catalogue below and in
+// docs/diagnoses.md; a test holds the two together.
+type Code string
+
+// Entry is the catalogue's record of a code: how bad it is by default and the
+// hint shown when a rule gives none of its own.
+type Entry struct {
+	Code     Code
+	Severity Severity
+	Title    string
+	Hint     string
+}
+
+const (
+	// Config file findings (decode-config).
+	PlaintextPassword     Code = "PLAINTEXT_PASSWORD"
+	InvalidAuthEncoding   Code = "INVALID_AUTH_ENCODING"
+	LegacyDockercfg       Code = "LEGACY_DOCKERCFG"
+	UnknownConfigKey      Code = "UNKNOWN_CONFIG_KEY"
+	EmptyAuthEntry        Code = "EMPTY_AUTH_ENTRY"
+	IdentityTokenStored   Code = "IDENTITY_TOKEN"
+	HubKeyNotUsed         Code = "HUB_KEY_NOT_USED"
+	ShadowedCredentials   Code = "SHADOWED_CREDENTIALS"
+	CredentialHelperError Code = "CREDENTIAL_HELPER_FAILED"
+
+	// Token findings (inspect-token, login-trace, pull-trace).
+	TokenExpired      Code = "TOKEN_EXPIRED"
+	ClockSkew         Code = "CLOCK_SKEW"
+	TokenShortLived   Code = "TOKEN_SHORT_LIVED"
+	TokenActionClaim  Code = "TOKEN_ACTION_CLAIM"
+	TokenNameHasHost  Code = "TOKEN_NAME_HAS_HOST"
+	TokenUnverified   Code = "SIGNATURE_NOT_VERIFIED"
+	TokenBadSignature Code = "SIGNATURE_INVALID"
+	TokenKeyIDUnknown Code = "KEY_ID_UNKNOWN"
+	TokenIssuer       Code = "ISSUER_MISMATCH"
+	TokenAudience     Code = "AUDIENCE_MISMATCH"
+
+	// Handshake findings (login-trace, pull-trace, doctor).
+	BadCredentials      Code = "BAD_CREDENTIALS"
+	NoCredentials       Code = "NO_CREDENTIALS"
+	NotARegistry        Code = "NOT_A_REGISTRY"
+	RealmUnreachable    Code = "REALM_UNREACHABLE"
+	RealmPlainHTTP      Code = "REALM_PLAIN_HTTP"
+	RealmOtherHost      Code = "REALM_OTHER_HOST"
+	TokenEndpointError  Code = "TOKEN_ENDPOINT_ERROR"
+	TokenMissing        Code = "TOKEN_MISSING"
+	TokenRejected       Code = "TOKEN_REJECTED"
+	ChallengeMisread    Code = "CHALLENGE_MISREAD"
+	NoChallenge         Code = "NO_CHALLENGE"
+	OpenRegistry        Code = "OPEN_REGISTRY"
+	RegistryUnreachable Code = "REGISTRY_UNREACHABLE"
+	HTTPFallback        Code = "HTTP_FALLBACK"
+	OAuthFallback       Code = "OAUTH_FALLBACK"
+	RedirectDropsAuth   Code = "REDIRECT_AUTH_DROPPED"
+)
+
+var catalogue = map[Code]Entry{}
+
+func add(code Code, sev Severity, title, hint string) {
+	catalogue[code] = Entry{Code: code, Severity: sev, Title: title, Hint: hint}
+}
+
+func init() {
+	add(PlaintextPassword, Warning, "a secret is stored in the config file",
+		"Configure a credential helper (credsStore or credHelpers) and run docker login again so the secret leaves the file.")
+	add(InvalidAuthEncoding, Error, "an auth value cannot be decoded",
+		"The auth field must be base64 of \"user:password\" with a non-empty user; run docker login again or fix the entry by hand.")
+	add(LegacyDockercfg, Warning, "the legacy ~/.dockercfg format",
+		"Current Docker clients no longer read ~/.dockercfg; run docker login to write ~/.docker/config.json.")
+	add(UnknownConfigKey, Warning, "a key the Docker client does not know",
+		"Docker ignores unknown keys silently; rename it to the key it was meant to be.")
+	add(EmptyAuthEntry, Warning, "an auths entry with no credentials and no helper",
+		"The entry holds nothing; with a credsStore it is a marker, without one it means the login was lost. Run docker login again.")
+	add(IdentityTokenStored, Info, "an identity (OAuth refresh) token is stored",
+		"The client exchanges it at the token service with an OAuth2 POST (grant_type=refresh_token); it is not a password.")
+	add(HubKeyNotUsed, Warning, "a Docker Hub key the Docker CLI does not use",
+		"The Docker CLI looks up Docker Hub credentials under https://index.docker.io/v1/; log in with plain `docker login` to store them there.")
+	add(ShadowedCredentials, Info, "credentials shadowed by a source that wins",
+		"Docker uses credHelpers first, then credsStore, then auths; remove the losing entry to avoid confusion.")
+	add(CredentialHelperError, Error, "the credential helper failed",
+		"Check that docker-credential-<name> is installed and on PATH, and that `docker-credential-<name> get` works for this host.")
+
+	add(TokenExpired, Error, "the token has expired",
+		"Request a new token; a client that caches tokens past exp is sent a 401 with error=\"invalid_token\".")
+	add(ClockSkew, Warning, "clocks disagree",
+		"Synchronise the clocks (NTP) of the client, the registry and the token service; the registry allows 60 s of leeway.")
+	add(TokenShortLived, Warning, "the token lives less than 60 s",
+		"Clients treat any expires_in under 60 s as 60 s and keep using the token; raise the token service's expiry.")
+	add(TokenActionClaim, Error, "the access entry uses \"action\" instead of \"actions\"",
+		"The registry reads only \"actions\" (a list); fix the token service's claims.")
+	add(TokenNameHasHost, Warning, "a repository name in the access list starts with a host",
+		"Scopes name the repository without the registry host (library/alpine, not docker.io/library/alpine).")
+	add(TokenUnverified, Info, "the signature was not verified",
+		"Pass --cert (the registry's rootcertbundle), --key or --jwks to verify it.")
+	add(TokenBadSignature, Error, "the signature does not verify",
+		"The token was signed by a key other than the ones given; the registry's rootcertbundle must hold the token service's certificate.")
+	add(TokenKeyIDUnknown, Error, "the token's kid matches none of the keys",
+		"Registry 2.x wants the libtrust key ID, registry 3.x the RFC 7638 thumbprint (or a JWKS kid); make the token service emit the one your registry expects, or add x5c.")
+	add(TokenIssuer, Error, "iss does not match the registry's issuer",
+		"Set the token service's issuer and the registry's auth.token.issuer to the same string.")
+	add(TokenAudience, Error, "aud does not match the registry's service",
+		"Set the token service's audience and the registry's auth.token.service to the same string.")
+
+	add(BadCredentials, Error, "the credentials were refused",
+		"Check the username and password (or access token); for Docker Hub use your username, not your e-mail, and a personal access token if your organisation uses SSO.")
+	add(NoCredentials, Error, "no credentials for this registry",
+		"Run docker login for this host, or pass -u and --password-stdin.")
+	add(NotARegistry, Error, "the address does not answer as a registry",
+		"Point at the registry's API root (the host and port that answer /v2/), not a web UI or a proxy path.")
+	add(RealmUnreachable, Error, "the token service cannot be reached",
+		"The realm in the registry's challenge names a host or port this machine cannot reach; behind a proxy, fix the registry's external URL.")
+	add(RealmPlainHTTP, Error, "the token service is plain http behind an https registry",
+		"A TLS-terminating proxy that does not pass X-Forwarded-Proto, or Harbor's external_url set to http://, makes the realm http; fix it so passwords are not sent in clear. --allow-plain-http-realm sends them anyway.")
+	add(RealmOtherHost, Info, "credentials go to another host",
+		"The token service lives on another host than the registry; this is normal for Docker Hub and cloud registries.")
+	add(TokenEndpointError, Error, "the token service answered with something that is not a token",
+		"The realm URL is probably wrong (a proxy path, a UI page, a port); check the registry's auth.token.realm or external URL.")
+	add(TokenMissing, Error, "the token reply holds no token",
+		"The token service must return a non-empty token or access_token; check its logs.")
+	add(TokenRejected, Error, "the registry rejected the token",
+		"The registry and token service disagree: the signing certificate must be in the registry's rootcertbundle, iss and aud must match its issuer and service, and clocks must agree.")
+	add(ChallengeMisread, Warning, "the Docker engine reads the challenge differently",
+		"Quote every parameter value in WWW-Authenticate and send one challenge per header line.")
+	add(NoChallenge, Error, "a 401 with no usable challenge",
+		"The registry answered 401 without a Bearer or Basic WWW-Authenticate header Docker can use; check the proxy in front of it.")
+	add(OpenRegistry, Warning, "the registry answers /v2/ without authentication",
+		"docker login succeeds with any password here; if the registry should require authentication, check its auth configuration or the proxy in front of it.")
+	add(RegistryUnreachable, Error, "the registry cannot be reached",
+		"Check the host name, port, DNS and any firewall or proxy between here and the registry.")
+	add(HTTPFallback, Info, "fell back to plain http",
+		"Docker falls back to http only for insecure registries (loopback always counts); serve TLS or list the host in insecure-registries.")
+	add(OAuthFallback, Info, "the OAuth2 POST was refused; GET was used",
+		"containerd falls back to GET on 400, 401, 404 and 405; the Docker engine never sends the POST unless it holds an identity token.")
+	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",
+		"Clients drop credentials when a redirect leaves the registry host; signed URLs carry their own authorisation.")
+}
+
+// Lookup returns the catalogue entry for code; an unknown code is an error
+// with no hint.
+func Lookup(code Code) Entry {
+	if e, ok := catalogue[code]; ok {
+		return e
+	}
+	return Entry{Code: code, Severity: Error}
+}
+
+// All returns every catalogued code.
+func All() []Entry {
+	out := make([]Entry, 0, len(catalogue))
+	for _, e := range catalogue {
+		out = append(out, e)
+	}
+	return out
+}
