@@ -36,7 +36,7 @@ func Printable(s string) string {
 // OneLine is Printable with newlines and tabs folded to spaces, for errors
 // and table cells.
 func OneLine(s string) string {
-	s = Printable(s)
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\t", " ").Replace(s)
-	return strings.TrimSpace(s)
+	// Fold line breaks before Printable, which would turn a lone \r into '.'.
+	s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\t", " ").Replace(s)
+	return strings.TrimSpace(Printable(s))
 }
