@@ -54,6 +54,19 @@ const (
 	HTTPFallback        Code = "HTTP_FALLBACK"
 	OAuthFallback       Code = "OAUTH_FALLBACK"
 	RedirectDropsAuth   Code = "REDIRECT_AUTH_DROPPED"
+	RealmMissing        Code = "REALM_MISSING"
+	RealmInvalid        Code = "REALM_INVALID"
+
+	// Transport findings (every command that talks to a registry).
+	TLSUnknownAuthority Code = "TLS_UNKNOWN_AUTHORITY"
+	TLSHostnameMismatch Code = "TLS_HOSTNAME_MISMATCH"
+	TLSExpired          Code = "TLS_EXPIRED"
+	TLSHandshake        Code = "TLS_HANDSHAKE_FAILED"
+	HTTPResponseToHTTPS Code = "HTTP_RESPONSE_TO_HTTPS"
+	Timeout             Code = "TIMEOUT"
+
+	// Pull findings (pull-trace).
+	InsufficientScope Code = "INSUFFICIENT_SCOPE"
 )
 
 var catalogue = map[Code]Entry{}
@@ -135,6 +148,25 @@ func init() {
 		"containerd falls back to GET on 400, 401, 404 and 405; the Docker engine never sends the POST unless it holds an identity token.")
 	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",
 		"Clients drop credentials when a redirect leaves the registry host; signed URLs carry their own authorisation.")
+	add(RealmMissing, Error, "the Bearer challenge has no realm",
+		"Send realm=\"https://...\" quoted in the Bearer challenge; an unquoted URL is cut to its scheme by the Docker engine.")
+	add(RealmInvalid, Error, "the realm is not an absolute URL",
+		"The realm must be an absolute http(s) URL; clients do not resolve a relative realm against the registry.")
+
+	add(TLSUnknownAuthority, Error, "the certificate is signed by an unknown authority",
+		"Trust the CA: Docker reads /etc/docker/certs.d/<host:port>/ca.crt, podman and skopeo /etc/containers/certs.d/<host:port>/, and both the system store; here pass --ca-file or --certs-dir.")
+	add(TLSHostnameMismatch, Error, "the certificate does not name this host",
+		"Use a name the certificate lists, or reissue the certificate with this name in its subjectAltName.")
+	add(TLSExpired, Error, "a certificate has expired or is not yet valid",
+		"Renew the certificate (or fix the clock if it is the clock that is wrong).")
+	add(TLSHandshake, Error, "the TLS handshake failed",
+		"Check the TLS versions and ciphers both sides allow, and any client certificate the registry requires (client.cert and client.key in certs.d).")
+	add(HTTPResponseToHTTPS, Error, "the port speaks plain http, not https",
+		"Either serve TLS, or list the registry in the daemon's insecure-registries (/etc/docker/daemon.json) and restart the daemon; here use --plain-http.")
+	add(InsufficientScope, Error, "the token does not grant the access the request needs",
+		"The repository may not exist (many token services then grant nothing rather than say 404), the user may lack the role, or the name may be missing a namespace such as library/.")
+	add(Timeout, Error, "no answer in time",
+		"The host accepted the connection or the name resolved but nothing answered within --timeout; check firewalls, proxies and the service itself.")
 }
 
 // Lookup returns the catalogue entry for code; an unknown code is an error
