@@ -1,0 +1,101 @@
+// Command regauth-sandbox runs a throwaway container registry on loopback
+// to try regauth (and docker) against: the real CNCF distribution registry,
+// in-process, with a token service laid out like Harbor, Docker Hub or a
+// plain distribution deployment, or with htpasswd Basic auth.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, stop, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError marks errors in how the command was called (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error { return &usageError{fmt.Errorf(format, a...)} }
+
+// run executes the command line and returns the exit code. stop restores
+// default signal handling once the first signal has been taken.
+func run(ctx context.Context, stop func(), args []string, out, errOut io.Writer) int {
+	cmd := newRootCmd(stop)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(errOut, "regauth-sandbox: %s\n", msg)
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// isCobraUsage recognises the argument errors cobra raises itself.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
+		strings.HasPrefix(s, "unknown shorthand flag") || strings.Contains(s, "flag needs an argument")
+}
+
+func newRootCmd(stop func()) *cobra.Command {
+	o := &serveOptions{stop: stop}
+	cmd := &cobra.Command{
+		Use:   "regauth-sandbox [--like harbor|distribution|dockerhub|basic]",
+		Short: "Run a throwaway registry with real token auth on loopback",
+		Long: `regauth-sandbox starts the real CNCF distribution registry in-process on loopback
+(127.0.0.1, and 127.0.0.2 for the Docker Hub-like token host) with token auth and a
+token service laid out like a real deployment, pushes two sample images and waits
+until Ctrl-C. Nothing listens beyond loopback and nothing is kept on exit.
+
+  --like harbor        Harbor's layout: /v2/, /service/token, /v1/ -> 404, a web UI (default)
+  --like distribution  registry and token service (/auth/token) on one host
+  --like dockerhub     registry on 127.0.0.1, auth.docker.io-like token service on 127.0.0.2
+  --like basic         htpasswd Basic auth, no token service`,
+		Example: "  go run ./cmd/regauth-sandbox\n  go run ./cmd/regauth-sandbox --like dockerhub\n  go run ./cmd/regauth-sandbox demo",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr("unexpected argument %q (see --help)", args[0])
+			}
+			return nil
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), cmd.OutOrStdout(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Like, "like", "harbor", "deployment to imitate: distribution, harbor, dockerhub or basic")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	cmd.CompletionOptions.DisableDefaultCmd = true
+	cmd.AddCommand(newDemoCmd())
+	return cmd
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/regauth/regauth/internal/sandbox"
+)
+
+type serveOptions struct {
+	Like string
+	stop func() // restores default signal handling
+}
+
+// sampleImages are pushed at start so there is something to pull.
+var sampleImages = []struct{ repo, tag string }{
+	{"library/hello", "latest"},
+	{"private/secret", "latest"},
+}
+
+func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
+	like, err := sandbox.ParseLike(o.Like)
+	if err != nil {
+		return &usageError{err}
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Options{Like: like})
+	if err != nil {
+		return fmt.Errorf("starting the sandbox: %w", err)
+	}
+	defer sb.Close()
+
+	digests := make([]string, len(sampleImages))
+	for i, im := range sampleImages {
+		if digests[i], err = sb.PushImage(ctx, im.repo, im.tag); err != nil {
+			return fmt.Errorf("pushing the sample image %s:%s: %w", im.repo, im.tag, err)
+		}
+	}
+	sb.ResetRequests()
+	printInfo(out, sb, digests)
+
+	<-ctx.Done()
+	if o.stop != nil {
+		o.stop() // a second Ctrl-C kills at once
+	}
+	fmt.Fprintln(out, "\nstopping the sandbox")
+	if err := sb.Close(); err != nil {
+		return fmt.Errorf("stopping the sandbox: %w", err)
+	}
+	return nil
+}
+
+func printInfo(out io.Writer, sb *sandbox.Sandbox, digests []string) {
+	host := sb.Host()
+	version := sandbox.RegistryVersion()
+	if version == "" {
+		version = "v3"
+	}
+	fmt.Fprintf(out, "regauth sandbox, like %s: CNCF distribution registry %s in-process, loopback only\n\n", sb.Like(), version)
+
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  registry\t%s (%s)\n", host, sb.URL())
+	if sb.TokenURL() != "" {
+		fmt.Fprintf(tw, "  realm\t%s\n", sb.TokenURL())
+		fmt.Fprintf(tw, "  service\t%s\n", sb.Service())
+	} else {
+		fmt.Fprintf(tw, "  auth\tBasic, realm \"regauth-sandbox\" (htpasswd)\n")
+	}
+	users := sb.Users()
+	names := slices.Sorted(maps.Keys(users))
+	for i, u := range names {
+		label := ""
+		if i == 0 {
+			label = "users"
+		}
+		fmt.Fprintf(tw, "  %s\t%s (password %s)\n", label, u, users[u])
+	}
+	for i, im := range sampleImages {
+		label := ""
+		if i == 0 {
+			label = "images"
+		}
+		fmt.Fprintf(tw, "  %s\t%s:%s %s\n", label, im.repo, im.tag, digests[i])
+	}
+	tw.Flush()
+
+	fmt.Fprintln(out)
+	if sb.Like() == sandbox.LikeBasic {
+		fmt.Fprintln(out, "access: htpasswd checks passwords only; every user may pull and push everything.")
+	} else {
+		fmt.Fprintln(out, "access (the token service grants the intersection of what is asked and this):")
+		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		for _, r := range sb.Access() {
+			who := r.User
+			switch who {
+			case "*":
+				who = "anyone"
+			case "":
+				who = "anonymous"
+			}
+			what := r.Repo
+			if r.Type != "" && r.Type != "repository" {
+				what = r.Type + ":" + r.Repo
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", who, strings.Join(r.Actions, ","), what)
+		}
+		tw.Flush()
+		fmt.Fprintln(out, "  (no rule: an empty grant, and the registry answers 401 insufficient_scope)")
+	}
+	for _, n := range sb.Notes() {
+		fmt.Fprintf(out, "note: %s\n", n)
+	}
+
+	pw := users["alice"]
+	fmt.Fprintln(out, "\ntry:")
+	if pw != "" {
+		fmt.Fprintf(out, "  regauth login-trace %s -u alice --password-stdin <<< %s\n", host, pw)
+		fmt.Fprintf(out, "  regauth login-trace %s -u alice --password-stdin <<< not-the-password\n", host)
+		fmt.Fprintf(out, "  regauth pull-trace %s/library/hello:latest -u alice --password-stdin <<< %s\n", host, pw)
+	}
+	fmt.Fprintf(out, "  regauth pull-trace %s/private/secret:latest --anonymous\n", host)
+	if pw != "" {
+		fmt.Fprintf(out, "  docker login %s -u alice          # password %s; Docker allows plain http on loopback\n", host, pw)
+	}
+	fmt.Fprintf(out, "  docker pull %s/library/hello:latest\n", host)
+	fmt.Fprintf(out, "  curl -i %s/v2/\n", sb.URL())
+	fmt.Fprintln(out, "\nrunning; Ctrl-C stops it and forgets everything.")
+}
