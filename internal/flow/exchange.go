@@ -1,0 +1,112 @@
+package flow
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"time"
+
+	"github.com/regauth/regauth/internal/decode/challenge"
+)
+
+// engine carries one trace's state between steps.
+type engine struct {
+	opts  Options
+	trace *Trace
+}
+
+// send performs req as one step and records everything about it. It never
+// follows redirects by itself: the caller decides, because credentials must
+// not follow a redirect to another host.
+func (e *engine) send(ctx context.Context, kind StepKind, title string, req *http.Request) *Step {
+	st := &Step{Index: len(e.trace.Steps) + 1, Kind: kind, Title: title, Started: e.opts.Now()}
+	e.trace.Steps = append(e.trace.Steps, st)
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", e.opts.UserAgent)
+	}
+	st.Request = &Request{Method: req.Method, URL: req.URL.String(), Headers: req.Header.Clone()}
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			st.Request.Body, _ = io.ReadAll(io.LimitReader(rc, e.opts.MaxBody))
+			rc.Close()
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
+	defer cancel()
+	var t timer
+	ctx = httptrace.WithClientTrace(ctx, t.clientTrace())
+	start := time.Now()
+	t.start = start
+	resp, err := e.opts.Transport.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		st.Timing = t.result(time.Since(start))
+		st.Err = describeTransportError(err, ctx, e.opts.Timeout)
+		st.err = err
+		return st
+	}
+	defer resp.Body.Close()
+	body, truncated, readErr := readBounded(resp.Body, e.opts.MaxBody)
+	st.Timing = t.result(time.Since(start))
+	st.Response = &Response{
+		Status:        resp.StatusCode,
+		StatusText:    http.StatusText(resp.StatusCode),
+		Proto:         resp.Proto,
+		Headers:       resp.Header.Clone(),
+		Body:          body,
+		BodyTruncated: truncated,
+	}
+	if readErr != nil {
+		st.Err = "reading the body: " + describeTransportError(readErr, ctx, e.opts.Timeout)
+	}
+	if hs := resp.Header.Values("WWW-Authenticate"); len(hs) > 0 {
+		st.Response.Challenges = challenge.ParseEngine(hs)
+		st.Response.Misreadings = challenge.Compare(hs)
+	}
+	return st
+}
+
+// readBounded reads at most limit bytes and says whether there was more. It
+// does not drain the rest: a 50 MB reply must not cost 50 MB.
+func readBounded(r io.Reader, limit int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, nil
+	}
+	return b, false, err
+}
+
+// timer collects httptrace events into a Timing.
+type timer struct {
+	start                           time.Time
+	dnsStart, connStart, tlsStart   time.Time
+	dns, connect, tlsDur, firstByte time.Duration
+}
+
+func (t *timer) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { t.dnsStart = time.Now() },
+		DNSDone:              func(httptrace.DNSDoneInfo) { t.dns = time.Since(t.dnsStart) },
+		ConnectStart:         func(_, _ string) { t.connStart = time.Now() },
+		ConnectDone:          func(_, _ string, _ error) { t.connect = time.Since(t.connStart) },
+		TLSHandshakeStart:    func() { t.tlsStart = time.Now() },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.tlsDur = time.Since(t.tlsStart) },
+		GotFirstResponseByte: func() { t.firstByte = time.Since(t.start) },
+	}
+}
+
+func (t *timer) result(total time.Duration) Timing {
+	return Timing{DNS: t.dns, Connect: t.connect, TLS: t.tlsDur, FirstByte: t.firstByte, Total: total}
+}
+
+// describeTransportError turns a transport failure into one line that says
+// what failed, naming a timeout as such.
+func describeTransportError(err error, ctx context.Context, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "no answer within " + timeout.String() + " (--timeout)"
+	}
+	return err.Error()
+}

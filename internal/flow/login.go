@@ -1,0 +1,258 @@
+package flow
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/regauth/regauth/internal/decode/challenge"
+	"github.com/regauth/regauth/internal/decode/regerror"
+	"github.com/regauth/regauth/internal/diagnose"
+)
+
+// Login replays `docker login` against opts.Registry: GET /v2/ without
+// credentials; on a Bearer challenge, the token request (no scope) and GET
+// /v2/ with the token; on a Basic challenge, GET /v2/ with Basic.
+func Login(ctx context.Context, opts Options) *Trace {
+	opts.defaults()
+	t := &Trace{Command: "login-trace", Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
+	e := &engine{opts: opts, trace: t}
+	e.learnCredentials()
+	defer e.finish()
+
+	ep, err := ParseEndpoint(opts.Registry, opts.PlainHTTP)
+	if err != nil {
+		e.stop(VerdictTransport, err.Error())
+		return t
+	}
+	base, ping := e.ping(ctx, ep)
+	if ping == nil {
+		return t
+	}
+	e.authorise(ctx, ep, base, ping, nil)
+	return t
+}
+
+// learnCredentials registers the secrets the trace will send, so every
+// renderer masks them, and records where they came from.
+func (e *engine) learnCredentials() {
+	c := e.opts.Credentials
+	if e.opts.Anonymous {
+		src := "none (--anonymous)"
+		if c.HasSecret() {
+			src = "none (--anonymous; ignoring credentials from " + c.Source + ")"
+		}
+		c = Credentials{Source: src}
+	}
+	if c.Source == "" {
+		c.Source = "none"
+	}
+	e.opts.Credentials = c
+	e.trace.Credentials = c
+	r := e.opts.Redactor
+	r.AddBasic(c.Username, c.Password)
+	r.Add("identitytoken", c.IdentityToken)
+	r.Add("registrytoken", c.RegistryToken)
+}
+
+// ping is step 1: GET /v2/ without credentials, over https and then, for a
+// loopback host whose https attempt failed, over http as Docker does.
+func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
+	var last *Step
+	for i, scheme := range ep.Schemes {
+		base := ep.URL(scheme)
+		req, _ := http.NewRequest(http.MethodGet, base+"/v2/", nil)
+		title := "Ping the registry without credentials"
+		if i > 0 {
+			title = "Ping again over plain http"
+		}
+		st := e.send(ctx, StepPing, title, req)
+		if st.Response != nil {
+			if i > 0 {
+				st.Notes = append(st.Notes, "https failed, so this is the http fallback Docker uses for loopback and insecure registries")
+				e.trace.diag(diagnose.HTTPFallback, fmt.Sprintf("https://%s failed (%s); the registry answered over http", ep.Host, last.Err), "")
+			}
+			e.trace.Endpoint = base
+			e.checkClock(st)
+			return base, st
+		}
+		last = st
+		if i+1 < len(ep.Schemes) {
+			st.Notes = append(st.Notes, "no answer over https; Docker tries http next for a loopback or insecure registry")
+		}
+	}
+	e.transportFailure(last, "registry", ep.Host)
+	return "", nil
+}
+
+// authorise continues from the ping's answer as the Docker engine's
+// authorising transport does. scopes are the token scopes (none for login).
+// It returns the final step when the handshake got a 200 on /v2/.
+func (e *engine) authorise(ctx context.Context, ep Endpoint, base string, ping *Step, scopes []string) (auth string, ok bool) {
+	t := e.trace
+	r := ping.Response
+	switch {
+	case r.Status == http.StatusOK:
+		e.checkIsRegistry(ping)
+		t.diag(diagnose.OpenRegistry, fmt.Sprintf("%s/v2/ answered 200 without credentials: docker login reports success whatever the password", base), "")
+		t.Verdict, t.Summary = VerdictOK, "the registry is open: login succeeds without checking credentials"
+		return "", true
+	case r.Status != http.StatusUnauthorized:
+		// The engine stores no challenge and retries /v2/ through its
+		// authorising transport anyway; the retry fails the same way.
+		e.checkIsRegistry(ping)
+		retry := e.get(ctx, StepAuthPing, "Retry /v2/ as Docker does (no challenge, so no credentials)", base+"/v2/", "")
+		e.finalStatus(base, retry, nil)
+		return "", false
+	}
+
+	e.reportMisreadings(ping)
+	bearer, basic := pickChallenges(r.Challenges)
+	if bearer == nil && basic == nil {
+		t.diag(diagnose.NoChallenge, fmt.Sprintf("%s/v2/ answered 401 with %s; Docker can use neither", base, describeChallenges(r)), "")
+		retry := e.get(ctx, StepAuthPing, "Retry /v2/ as Docker does (no usable challenge, so no credentials)", base+"/v2/", "")
+		e.finalStatus(base, retry, nil)
+		return "", false
+	}
+
+	authHeader := ""
+	if bearer != nil {
+		tok, ok := e.obtainToken(ctx, ep, base, *bearer, scopes)
+		if !ok {
+			return "", false
+		}
+		authHeader = "Bearer " + tok
+	}
+	if basic != nil {
+		c := e.opts.Credentials
+		if c.Username == "" || c.Password == "" {
+			if bearer == nil {
+				t.diag(diagnose.NoCredentials, fmt.Sprintf("%s asks for Basic credentials and there are none (Docker: \"no basic auth credentials\")", ep.Host), "")
+				t.Verdict, t.Summary = VerdictRefused, "no basic auth credentials"
+				return "", false
+			}
+		} else {
+			if bearer != nil {
+				// The engine applies every handler in order, token then basic:
+				// Basic overwrites the Bearer header it just obtained.
+				t.diag(diagnose.ChallengeMisread, "the registry sent both Bearer and Basic challenges: the Docker engine fetches a token, then overwrites it with Basic credentials", "Send only one challenge; Docker's behaviour with both surprises everyone.")
+			}
+			authHeader = "Basic " + base64.StdEncoding.EncodeToString([]byte(c.Username+":"+c.Password))
+		}
+	}
+	if len(scopes) > 0 {
+		// Pulls go on to the manifest with this header; /v2/ is not retried.
+		return authHeader, true
+	}
+	final := e.get(ctx, StepAuthPing, "Ping again with credentials", base+"/v2/", authHeader)
+	return authHeader, e.finalStatus(base, final, bearer)
+}
+
+// finalStatus judges the authorised /v2/ answer: docker login needs exactly 200.
+func (e *engine) finalStatus(base string, st *Step, bearer *challenge.Challenge) bool {
+	t := e.trace
+	if st.Response == nil {
+		e.transportFailure(st, "registry", hostOf(base))
+		return false
+	}
+	e.checkClock(st)
+	r := st.Response
+	if r.Status == http.StatusOK {
+		t.Verdict, t.Summary = VerdictOK, "login succeeds"
+		return true
+	}
+	engineText := fmt.Sprintf("login attempt to %s/v2/ failed with status: %d %s", base, r.Status, http.StatusText(r.Status))
+	t.Verdict, t.Summary = VerdictRefused, engineText
+	auth := st.Request.Headers.Get("Authorization")
+	switch {
+	case r.Status == http.StatusUnauthorized && strings.HasPrefix(auth, "Bearer "):
+		e.tokenRejected(st, bearer)
+	case r.Status == http.StatusUnauthorized && strings.HasPrefix(auth, "Basic "):
+		e.badCredentials(st, "the registry refused the Basic credentials", base)
+	case r.Status == http.StatusUnauthorized:
+		// Reported already (no usable challenge).
+	case r.Status == http.StatusNotFound:
+		t.diag(diagnose.NotARegistry, fmt.Sprintf("%s/v2/ answers 404: this address is not a registry's API root (Docker: %q)", base, engineText), "")
+	default:
+		res := regerror.Parse(r.Status, r.Headers.Get("Content-Type"), r.Body, r.Challenges)
+		t.diag(diagnose.NotARegistry, fmt.Sprintf("%s/v2/ answers %d: %s", base, r.Status, oneLine(res.EngineText, 200)), "")
+	}
+	return false
+}
+
+// badCredentials reports a refusal with the error body as the engine shows it.
+func (e *engine) badCredentials(st *Step, what, where string) {
+	r := st.Response
+	res := regerror.Parse(r.Status, r.Headers.Get("Content-Type"), r.Body, r.Challenges)
+	c := e.opts.Credentials
+	if !c.HasSecret() {
+		e.trace.diag(diagnose.NoCredentials, fmt.Sprintf("%s refused an anonymous request (%d): %s", hostOf(where), r.Status, oneLine(res.EngineText, 300)), "")
+		return
+	}
+	who := c.Username
+	if who == "" {
+		who = "(identity token)"
+	}
+	e.trace.diag(diagnose.BadCredentials, fmt.Sprintf("%s for %s at step %d (%d): %s", what, who, st.Index, r.Status, oneLine(res.EngineText, 300)), "")
+}
+
+// get sends a GET with an optional Authorization header.
+func (e *engine) get(ctx context.Context, kind StepKind, title, url, auth string) *Step {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		st := &Step{Index: len(e.trace.Steps) + 1, Kind: kind, Title: title, Err: err.Error(), Started: e.opts.Now()}
+		e.trace.Steps = append(e.trace.Steps, st)
+		return st
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	return e.send(ctx, kind, title, req)
+}
+
+func pickChallenges(chs []challenge.Challenge) (bearer, basic *challenge.Challenge) {
+	for i := range chs {
+		switch chs[i].Scheme {
+		case "bearer":
+			if bearer == nil {
+				bearer = &chs[i]
+			}
+		case "basic":
+			if basic == nil {
+				basic = &chs[i]
+			}
+		}
+	}
+	return bearer, basic
+}
+
+func describeChallenges(r *Response) string {
+	hs := r.Headers.Values("WWW-Authenticate")
+	if len(hs) == 0 {
+		return "no WWW-Authenticate header"
+	}
+	return fmt.Sprintf("WWW-Authenticate %q", strings.Join(hs, " | "))
+}
+
+// reportMisreadings turns the challenge parser's differences into diagnoses.
+func (e *engine) reportMisreadings(st *Step) {
+	for _, d := range st.Response.Misreadings {
+		e.trace.diag(diagnose.ChallengeMisread, d.Explanation, "")
+	}
+}
+
+// finish settles the verdict and sorts diagnoses, worst first.
+func (e *engine) finish() {
+	t := e.trace
+	if t.Verdict == "" {
+		t.Verdict = VerdictRefused
+	}
+	t.Duration = e.opts.Now().Sub(t.Started)
+	diagnose.Sort(t.Diagnoses)
+}
+
+func (e *engine) stop(v Verdict, summary string) {
+	e.trace.Verdict, e.trace.Summary = v, summary
+}
