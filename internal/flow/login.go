@@ -146,7 +146,11 @@ func (e *engine) authorise(ctx context.Context, ep Endpoint, base string, ping *
 		// Pulls go on to the manifest with this header; /v2/ is not retried.
 		return authHeader, true
 	}
-	final := e.get(ctx, StepAuthPing, "Ping again with credentials", base+"/v2/", authHeader)
+	title := "Ping again with the token"
+	if strings.HasPrefix(authHeader, "Basic ") {
+		title = "Ping again with Basic credentials"
+	}
+	final := e.get(ctx, StepAuthPing, title, base+"/v2/", authHeader)
 	return authHeader, e.finalStatus(base, final, bearer)
 }
 
@@ -195,7 +199,11 @@ func (e *engine) badCredentials(st *Step, what, where string) {
 	if who == "" {
 		who = "(identity token)"
 	}
-	e.trace.diag(diagnose.BadCredentials, fmt.Sprintf("%s for %s at step %d (%d): %s", what, who, st.Index, r.Status, oneLine(res.EngineText, 300)), "")
+	said := oneLine(res.EngineText, 300)
+	if len(r.Body) == 0 {
+		said = fmt.Sprintf("an empty body (Docker shows %q)", res.EngineText)
+	}
+	e.trace.diag(diagnose.BadCredentials, fmt.Sprintf("%s for %s at step %d (%d): %s", what, who, st.Index, r.Status, said), "")
 }
 
 // get sends a GET with an optional Authorization header.

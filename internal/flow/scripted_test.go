@@ -59,7 +59,9 @@ func (s *scripted) requests() []seenRequest {
 	return append([]seenRequest(nil), s.seen...)
 }
 
-func (s *scripted) host() string { return strings.TrimPrefix(strings.TrimPrefix(s.URL, "http://"), "https://") }
+func (s *scripted) host() string {
+	return strings.TrimPrefix(strings.TrimPrefix(s.URL, "http://"), "https://")
+}
 
 // challenge answers 401 with the given WWW-Authenticate lines.
 func challengeWith(lines ...string) http.HandlerFunc {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/configreport"
+	"github.com/regauth/regauth/internal/render"
+)
+
+func init() { extraCommands = append(extraCommands, newDecodeConfigCmd) }
+
+type decodeConfigOptions struct {
+	g             *GlobalOptions
+	Path          string
+	Containers    bool
+	NoHelpers     bool
+	HelperTimeout time.Duration
+}
+
+const decodeConfigLong = `Read the credentials a Docker client stores and explain them, one row per registry:
+the key as written, the host it means, the user, the secret masked as
+<kind len=N sha256:xxxxxxxx> (compare fingerprints without seeing secrets), which
+source wins under Docker's precedence (credHelpers, then credsStore, then auths)
+and what it shadows. For helper-backed registries it runs docker-credential-<name> get
+as the Docker client would and shows what the helper returned.
+
+Reads config.json, the legacy ~/.dockercfg (JSON or the old two-line text form),
+and with --containers the auth.json podman and skopeo use (REGISTRY_AUTH_FILE,
+$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json).
+DOCKER_AUTH_CONFIG, when set, is shown first, as the Docker CLI applies it.
+regauth never writes to these files.`
+
+const decodeConfigExample = `  regauth decode-config
+  regauth decode-config ~/.docker/config.json -o json
+  regauth decode-config --containers
+  regauth decode-config --no-helpers --show-secrets ./config.json`
+
+func newDecodeConfigCmd(g *GlobalOptions) *cobra.Command {
+	o := &decodeConfigOptions{g: g}
+	cmd := &cobra.Command{
+		Use:     "decode-config [PATH]",
+		Short:   "Decode and explain the credentials a Docker config file holds",
+		Long:    decodeConfigLong,
+		Example: decodeConfigExample,
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Path = args[0]
+			}
+			return runDecodeConfig(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.Containers, "containers", false, "read the containers auth.json (podman, skopeo, buildah) instead")
+	f.BoolVar(&o.NoHelpers, "no-helpers", false, "do not run docker-credential-* helpers")
+	f.DurationVar(&o.HelperTimeout, "helper-timeout", 10*time.Second, "time limit for each credential helper")
+	return cmd
+}
+
+func runDecodeConfig(cmd *cobra.Command, o *decodeConfigOptions) error {
+	if o.HelperTimeout <= 0 {
+		return usageErr("--helper-timeout must be positive")
+	}
+	path := o.Path
+	if path == "" && o.g.ConfigPath != "" {
+		path = o.g.ConfigPath
+	}
+	def, _ := o.g.dockerConfigPath()
+	rep, err := configreport.Build(cmd.Context(), configreport.Options{
+		Path: path, DefaultPath: def, Home: o.g.homeDir(), Containers: o.Containers,
+		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv,
+	})
+	if err != nil {
+		return badInput(err)
+	}
+	r := o.g.redactor()
+	for _, row := range rep.Rows {
+		r.Add(row.SecretKind, row.Secret)
+		if row.SecretKind == "password" {
+			r.AddBasic(row.Username, row.Secret)
+		}
+		if row.Helper != nil {
+			r.Add(row.Helper.SecretKind, row.Helper.Secret)
+		}
+	}
+	if o.g.json() {
+		return render.JSON(o.g.deps.Out, render.NewConfigDoc(rep, r))
+	}
+	return render.ConfigText(o.g.deps.Out, rep, r, o.g.style())
+}

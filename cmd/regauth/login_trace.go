@@ -1,0 +1,85 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/flow"
+)
+
+func init() { extraCommands = append(extraCommands, newLoginTraceCmd) }
+
+type loginTraceOptions struct {
+	g        *GlobalOptions
+	flags    traceFlags
+	Registry string
+}
+
+const loginTraceLong = `Replay what "docker login REGISTRY" sends, step by step:
+
+  1. GET /v2/ without credentials (the ping); a 401 carries the challenge
+  2. Bearer: the token request, exactly as the Docker engine builds it
+     (account, client_id=docker, offline_token=true, service; Basic credentials)
+     Basic: GET /v2/ with Basic credentials
+  3. Bearer: GET /v2/ with the token
+
+Each step shows the request, the status and its timing, the parsed challenge and
+the decoded token; then the verdict and each diagnosis with its fix. Without -u the
+credentials come from the Docker config as the Docker CLI resolves them
+(credHelpers, credsStore, auths), and the trace says from where.
+
+For a loopback registry https is tried first and plain http next, as Docker does.
+
+Exit codes: 0 the login would succeed, 1 refused, 2 bad input, 3 unreachable.`
+
+const loginTraceExample = `  # credentials from ~/.docker/config.json
+  regauth login-trace registry.example.com
+
+  # explicit credentials; the password from a file or a secret store
+  regauth login-trace harbor.example.com -u alice --password-stdin < pw.txt
+
+  # what a client holding an identity token, or containerd's OAuth form, would do
+  regauth login-trace registry.example.com -u alice --password-stdin --oauth
+
+  # every header, a curl command per step, and a HAR file for the ticket
+  regauth login-trace 127.0.0.1:5000 -v --curl --har login.har
+
+  # for scripts
+  regauth login-trace registry.example.com -o json | jq .diagnoses`
+
+func newLoginTraceCmd(g *GlobalOptions) *cobra.Command {
+	o := &loginTraceOptions{g: g}
+	cmd := &cobra.Command{
+		Use:     "login-trace REGISTRY",
+		Short:   "Replay docker login step by step and explain the outcome",
+		Long:    loginTraceLong,
+		Example: loginTraceExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Registry = args[0]
+			return runLoginTrace(cmd, o)
+		},
+	}
+	addTraceFlags(cmd, &o.flags)
+	return cmd
+}
+
+func runLoginTrace(cmd *cobra.Command, o *loginTraceOptions) error {
+	if err := o.flags.validate(); err != nil {
+		return err
+	}
+	ep, err := flow.ParseEndpoint(o.Registry, o.flags.PlainHTTP)
+	if err != nil {
+		return badInput(err)
+	}
+	r := o.g.redactor()
+	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	if err != nil {
+		return err
+	}
+	tr, err := o.flags.transport(o.g, ep.Host)
+	if err != nil {
+		return err
+	}
+	t := flow.Login(cmd.Context(), o.flags.flowOptions(o.g, o.Registry, c, tr, r))
+	return o.flags.emit(o.g, t, r, nil)
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/creds"
+	"github.com/regauth/regauth/internal/flow"
+	"github.com/regauth/regauth/internal/redact"
+	"github.com/regauth/regauth/internal/render"
+	"github.com/regauth/regauth/internal/transport"
+)
+
+// traceFlags are the flags every command that talks to a registry shares.
+type traceFlags struct {
+	Username            string
+	Password            string
+	PasswordStdin       bool
+	Anonymous           bool
+	OAuth               bool
+	PlainHTTP           bool
+	Insecure            bool
+	CAFile              string
+	CertsDir            string
+	Timeout             time.Duration
+	AllowPlainHTTPRealm bool
+	Curl                bool
+	HARFile             string
+	UserAgent           string
+	HelperTimeout       time.Duration
+}
+
+func addTraceFlags(cmd *cobra.Command, f *traceFlags) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.Username, "username", "u", "", "username (default: the credentials the Docker config holds for the registry)")
+	fl.StringVarP(&f.Password, "password", "p", "", "password or access token (prefer --password-stdin: -p is visible in ps and shell history)")
+	fl.BoolVar(&f.PasswordStdin, "password-stdin", false, "read the password from standard input (one trailing newline is removed)")
+	fl.BoolVar(&f.Anonymous, "anonymous", false, "send no credentials, even when the config holds some")
+	fl.BoolVar(&f.OAuth, "oauth", false, "request the token with the OAuth2 POST form (falls back to GET on 400/401/404/405, as containerd does)")
+	fl.BoolVar(&f.PlainHTTP, "plain-http", false, "talk plain http to the registry (Docker does so only for insecure registries)")
+	fl.BoolVar(&f.Insecure, "insecure", false, "do not verify the registry's TLS certificate")
+	fl.StringVar(&f.CAFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
+	fl.StringVar(&f.CertsDir, "certs-dir", "/etc/docker/certs.d", "Docker certs.d folder: <host[:port]>/ca.crt, client.cert and client.key")
+	fl.DurationVar(&f.Timeout, "timeout", flow.DefaultTimeout, "time limit for each request, body included")
+	fl.BoolVar(&f.AllowPlainHTTPRealm, "allow-plain-http-realm", false, "send credentials to a plain-http token service behind an https registry")
+	fl.BoolVar(&f.Curl, "curl", false, "print an equivalent curl command for each step (secrets masked unless --show-secrets)")
+	fl.StringVar(&f.HARFile, "har", "", "also write the exchange as a HAR 1.2 file (secrets masked unless --show-secrets)")
+	fl.StringVar(&f.UserAgent, "user-agent", "", "User-Agent header to send")
+	fl.DurationVar(&f.HelperTimeout, "helper-timeout", 10*time.Second, "time limit for a docker-credential-* helper")
+}
+
+// validate checks the flags that conflict.
+func (f *traceFlags) validate() error {
+	if f.Password != "" && f.PasswordStdin {
+		return usageErr("--password and --password-stdin: give one, not both")
+	}
+	if (f.Password != "" || f.PasswordStdin) && f.Username == "" {
+		return usageErr("a password needs a username: add -u USER")
+	}
+	if f.Anonymous && (f.Username != "" || f.Password != "" || f.PasswordStdin) {
+		return usageErr("--anonymous sends no credentials: drop -u/-p/--password-stdin")
+	}
+	if f.Timeout <= 0 {
+		return usageErr("--timeout must be positive")
+	}
+	return nil
+}
+
+// readPasswordStdin reads the password as docker login does: strip one
+// trailing CRLF, LF or CR only.
+func readPasswordStdin(in io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(bufio.NewReader(in), 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("reading the password from stdin: %w", err)
+	}
+	s := string(b)
+	switch {
+	case strings.HasSuffix(s, "\r\n"):
+		s = s[:len(s)-2]
+	case strings.HasSuffix(s, "\n"), strings.HasSuffix(s, "\r"):
+		s = s[:len(s)-1]
+	}
+	if s == "" {
+		return "", fmt.Errorf("--password-stdin: standard input is empty")
+	}
+	return s, nil
+}
+
+// credentials resolves what the trace authenticates with: flags first, then
+// the Docker config as the Docker CLI resolves it for host.
+func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host string, dockerHub bool, r *redact.Redactor) (flow.Credentials, error) {
+	if f.Anonymous {
+		return flow.Credentials{Source: "none (--anonymous)"}, nil
+	}
+	if f.Username != "" {
+		pw := f.Password
+		if f.PasswordStdin {
+			var err error
+			if pw, err = readPasswordStdin(g.deps.In); err != nil {
+				return flow.Credentials{}, badInput(err)
+			}
+		}
+		r.AddBasic(f.Username, pw)
+		src := "flags"
+		if pw == "" {
+			src = "flags (username only: no password given)"
+		}
+		return flow.Credentials{Username: f.Username, Password: pw, Source: src}, nil
+	}
+	path, explicit := g.dockerConfigPath()
+	res, err := creds.Resolve(ctx, creds.Options{
+		ConfigPath:     path,
+		ConfigExplicit: explicit,
+		Host:           host,
+		DockerHub:      dockerHub,
+		HelperTimeout:  f.HelperTimeout,
+		Getenv:         g.deps.Getenv,
+	})
+	if err != nil {
+		return flow.Credentials{}, badInput(err)
+	}
+	r.AddBasic(res.Username, res.Password)
+	r.Add("identitytoken", res.IdentityToken)
+	r.Add("registrytoken", res.RegistryToken)
+	return flow.Credentials{
+		Username:      res.Username,
+		Password:      res.Password,
+		IdentityToken: res.IdentityToken,
+		RegistryToken: res.RegistryToken,
+		Source:        res.Source,
+	}, nil
+}
+
+// transport builds the transport for host unless the deps inject one.
+func (f *traceFlags) transport(g *GlobalOptions, host string) (*transport.Result, error) {
+	if g.deps.Transport != nil {
+		return &transport.Result{}, nil
+	}
+	res, err := transport.Build(transport.Options{
+		Insecure: f.Insecure, CAFile: f.CAFile, CertsDir: f.CertsDir, Host: host,
+		Timeout: f.Timeout, Getenv: g.deps.Getenv,
+	})
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return res, nil
+}
+
+// flowOptions assembles the engine's options.
+func (f *traceFlags) flowOptions(g *GlobalOptions, registry string, c flow.Credentials, tr *transport.Result, r *redact.Redactor) flow.Options {
+	o := flow.Options{
+		Registry:            registry,
+		Credentials:         c,
+		Anonymous:           f.Anonymous,
+		OAuth:               f.OAuth,
+		PlainHTTP:           f.PlainHTTP,
+		AllowPlainHTTPRealm: f.AllowPlainHTTPRealm,
+		Timeout:             f.Timeout,
+		UserAgent:           f.UserAgent,
+		Now:                 g.deps.Now,
+		Redactor:            r,
+		Transport:           g.deps.Transport,
+		Proxy:               tr.Proxy,
+	}
+	if o.Transport == nil && tr.Transport != nil {
+		o.Transport = tr.Transport
+	}
+	return o
+}
+
+// emit prints a trace in the chosen format, writes the HAR file if asked,
+// and turns the verdict into the exit code.
+func (f *traceFlags) emit(g *GlobalOptions, t *flow.Trace, r *redact.Redactor, extra any) error {
+	if f.HARFile != "" {
+		if err := writeHAR(f.HARFile, []*flow.Trace{t}, r); err != nil {
+			return err
+		}
+	}
+	if g.json() {
+		doc := render.NewTraceDoc(t, r)
+		doc.Extra = extra
+		if err := render.JSON(g.deps.Out, doc); err != nil {
+			return err
+		}
+	} else {
+		now := time.Now()
+		if g.deps.Now != nil {
+			now = g.deps.Now()
+		}
+		if err := render.TraceText(g.deps.Out, t, r, g.style(), render.TextOptions{Verbose: g.Verbose, Curl: f.Curl, Now: now}); err != nil {
+			return err
+		}
+	}
+	return silentExit(verdictExit(t.Verdict))
+}
+
+func verdictExit(v flow.Verdict) int {
+	switch v {
+	case flow.VerdictOK:
+		return exitOK
+	case flow.VerdictTransport:
+		return exitTransport
+	}
+	return exitRefused
+}
+
+func writeHAR(path string, ts []*flow.Trace, r *redact.Redactor) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return badInput(fmt.Errorf("--har: %w", err))
+	}
+	if err := render.HAR(f, ts, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
