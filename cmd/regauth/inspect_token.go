@@ -10,6 +10,7 @@ import (
 
 	"github.com/regauth/regauth/internal/decode/regtoken"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/redact"
 	"github.com/regauth/regauth/internal/render"
 )
 
@@ -153,6 +154,7 @@ func runInspectToken(o *inspectTokenOptions) error {
 			Command       string                 `json:"command"`
 			Token         string                 `json:"token"`
 			Reply         *regtoken.Reply        `json:"reply,omitempty"`
+			RefreshToken  string                 `json:"refresh_token,omitempty"`
 			Header        regtoken.Header        `json:"header"`
 			Claims        regtoken.Claims        `json:"claims"`
 			Access        []regtoken.Access      `json:"access"`
@@ -160,7 +162,7 @@ func runInspectToken(o *inspectTokenOptions) error {
 			Certs         []regtoken.CertInfo    `json:"certificates,omitempty"`
 			Verification  *regtoken.Verification `json:"verification"`
 			Diagnoses     []diagnose.Diagnosis   `json:"diagnoses"`
-		}{render.SchemaVersion, "inspect-token", r.Value("token", raw), reply, tok.Header, tok.Claims, nonNilAccess(tok.Access), tok.Other, tok.Certs, ver, checks}
+		}{render.SchemaVersion, "inspect-token", r.Value("token", raw), reply, refreshOf(reply, r), tok.Header, tok.Claims, nonNilAccess(tok.Access), tok.Other, tok.Certs, ver, checks}
 		if err := render.JSON(o.g.deps.Out, doc); err != nil {
 			return err
 		}
@@ -202,4 +204,12 @@ func mergeDiagnoses(a, b []diagnose.Diagnosis) []diagnose.Diagnosis {
 		}
 	}
 	return a
+}
+
+// refreshOf is the reply's refresh token as the output shows it.
+func refreshOf(reply *regtoken.Reply, r *redact.Redactor) string {
+	if reply == nil || reply.RefreshToken == "" {
+		return ""
+	}
+	return r.Value("refresh_token", reply.RefreshToken)
 }

@@ -111,6 +111,8 @@ func actionsText(a []string) string {
 // table, other claims, certificates and checks.
 func TokenText(w io.Writer, t *regtoken.Token, reply *regtoken.Reply, now time.Time, r *redact.Redactor, st Style) error {
 	p := &printer{w: w}
+	p.line("%s %s", st.Bold("Token"), r.Value("token", t.Raw))
+	p.line("")
 	if reply != nil {
 		p.line("%s", st.Bold("Token reply"))
 		p.line("  token field:  %s", reply.FromField)
