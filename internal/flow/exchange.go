@@ -108,5 +108,11 @@ func describeTransportError(err error, ctx context.Context, timeout time.Duratio
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return "no answer within " + timeout.String() + " (--timeout)"
 	}
+	// http.Client words a plain-http answer to a TLS hello this way, and so
+	// does every Docker error the user has seen; RoundTrip alone does not.
+	var rec tls.RecordHeaderError
+	if errors.As(err, &rec) && string(rec.RecordHeader[:]) == "HTTP/" {
+		return "http: server gave HTTP response to HTTPS client"
+	}
 	return err.Error()
 }
