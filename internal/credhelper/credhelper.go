@@ -1,0 +1,139 @@
+// Package credhelper runs a Docker credential helper
+// (docker-credential-<name> get) the way the Docker client does, bounded in
+// time and output, and says precisely how it failed.
+package credhelper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/docker/docker-credential-helpers/client"
+	"github.com/docker/docker-credential-helpers/credentials"
+)
+
+// DefaultTimeout is used when Get is given no timeout: a helper that waits
+// for a keychain prompt must not hang regauth.
+const DefaultTimeout = 10 * time.Second
+
+// tokenUsername is the username the Docker CLI stores an identity token
+// under in a helper (and maps back to identitytoken on get).
+const tokenUsername = "<token>"
+
+// Result is what the helper answered.
+type Result struct {
+	Username   string
+	Secret     string
+	SecretKind string // "password", or "identitytoken" when the helper said Username "<token>"
+	Latency    time.Duration
+}
+
+// Error kinds.
+const (
+	KindNotInstalled = "not-installed"
+	KindNotFound     = "credentials-not-found"
+	KindTimeout      = "timeout"
+	KindFailed       = "failed"
+	KindBadOutput    = "bad-output"
+)
+
+// Error is a helper run that gave no credentials.
+type Error struct {
+	Kind     string // one of the Kind constants
+	Helper   string // "docker-credential-pass"
+	ExitCode int
+	Stderr   string // trimmed, bounded
+	Msg      string
+}
+
+// Error is one line, in the words the user needs to act on it.
+func (e *Error) Error() string {
+	if e.Kind == KindNotInstalled {
+		return e.Helper + ": " + e.Msg
+	}
+	s := e.Helper + " get: " + e.Msg
+	if e.Stderr != "" {
+		s += "; stderr: " + oneLine(e.Stderr)
+	}
+	return s
+}
+
+// Get runs "docker-credential-<name> get" with serverURL on stdin, killing
+// it after timeout (DefaultTimeout if timeout <= 0).
+func Get(ctx context.Context, name, serverURL string, timeout time.Duration) (Result, error) {
+	helper := "docker-credential-" + name
+	if strings.ContainsAny(name, `/\`) {
+		// The CLI would run a path relative to the working directory; a
+		// config file from elsewhere must not make us run arbitrary files.
+		return Result{}, &Error{Kind: KindFailed, Helper: helper, Msg: "the helper name contains a path separator; not running it"}
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var run *helperRun
+	program := func(args ...string) client.Program {
+		run = newHelperRun(runCtx, helper, args...)
+		return run
+	}
+	start := time.Now()
+	creds, err := client.Get(program, serverURL)
+	res := Result{Latency: time.Since(start)}
+	if err == nil && run != nil && run.stdout.truncated {
+		err = errors.New("stdout too large")
+	}
+	if err != nil {
+		return res, classify(runCtx, ctx, helper, timeout, run, err)
+	}
+	res.Username, res.Secret, res.SecretKind = creds.Username, creds.Secret, "password"
+	if creds.Username == tokenUsername {
+		res.Username, res.SecretKind = "", "identitytoken"
+	}
+	return res, nil
+}
+
+// classify turns what client.Get reported, and what the run recorded, into
+// an Error. client.Get flattens the exec error into text, so the run's own
+// record is what tells the kinds apart.
+func classify(runCtx, parent context.Context, helper string, timeout time.Duration, run *helperRun, err error) *Error {
+	e := &Error{Kind: KindFailed, Helper: helper}
+	if run == nil {
+		e.Msg = err.Error()
+		return e
+	}
+	e.Stderr = run.stderrText()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.Is(run.err, exec.ErrNotFound):
+		e.Kind, e.Msg = KindNotInstalled, "executable file not found in $PATH"
+	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && parent.Err() == nil:
+		e.Kind, e.Msg = KindTimeout, fmt.Sprintf("no answer within %s (--helper-timeout)", timeout)
+	case parent.Err() != nil:
+		e.Msg = "stopped: " + parent.Err().Error()
+	case credentials.IsErrCredentialsNotFound(err):
+		e.Kind, e.Msg = KindNotFound, err.Error()
+		e.ExitCode = run.exitCode()
+	case errors.As(run.err, &exitErr):
+		e.ExitCode = exitErr.ExitCode()
+		e.Msg = exitErr.Error()
+		if out := run.stdoutText(); out != "" {
+			e.Msg += ": " + oneLine(out)
+		}
+	case run.err != nil:
+		e.Msg = run.err.Error()
+	case run.stdout.truncated:
+		e.Kind, e.Msg = KindBadOutput, fmt.Sprintf("stdout is larger than %d KiB, not the helper's JSON", maxStdout>>10)
+	case len(run.stdout.buf) == 0:
+		e.Kind, e.Msg = KindBadOutput, "exited 0 with nothing on stdout; a helper must print its JSON answer"
+	default:
+		// Exit 0 with output that is not the JSON; the output may hold a
+		// secret, so only the decoder's complaint is shown.
+		e.Kind, e.Msg = KindBadOutput, "stdout is not the helper's JSON: "+err.Error()
+	}
+	return e
+}
