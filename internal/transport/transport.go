@@ -40,28 +40,39 @@ type Result struct {
 // Build returns a transport for opts. Unreadable CA or client-certificate
 // files are errors: the user named them and would be misled otherwise.
 func Build(opts Options) (*Result, error) {
-	res := &Result{}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	} else {
-		res.Trust = append(res.Trust, "system pool")
-	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool, InsecureSkipVerify: opts.Insecure} //nolint:gosec // --insecure is the user's explicit choice
+	res := &Result{Trust: []string{"system pool"}}
+	// RootCAs stays nil (the system pool, loaded on the first TLS
+	// handshake) unless the user adds CAs: loading and parsing the system
+	// store costs milliseconds that a plain-http trace should not pay.
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: opts.Insecure} //nolint:gosec // --insecure is the user's explicit choice
+	var extra [][]byte
 	if opts.CAFile != "" {
 		pem, err := os.ReadFile(opts.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-file: %w", err)
 		}
-		if !pool.AppendCertsFromPEM(pem) {
+		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("--ca-file %s: no PEM certificate in it", opts.CAFile)
 		}
+		extra = append(extra, pem)
 		res.Trust = append(res.Trust, "ca-file "+opts.CAFile)
 	}
 	if opts.CertsDir != "" && opts.Host != "" {
-		if err := loadCertsDir(cfg, filepath.Join(opts.CertsDir, opts.Host), res); err != nil {
+		pems, err := loadCertsDir(cfg, filepath.Join(opts.CertsDir, opts.Host), res)
+		if err != nil {
 			return nil, err
 		}
+		extra = append(extra, pems...)
+	}
+	if len(extra) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		for _, pem := range extra {
+			pool.AppendCertsFromPEM(pem)
+		}
+		cfg.RootCAs = pool
 	}
 	getenv := opts.Getenv
 	if getenv == nil {
@@ -140,15 +151,16 @@ func bypass(host, noProxy string) bool {
 }
 
 // loadCertsDir reads a Docker certs.d folder for one host: every *.crt is a
-// CA, and a *.cert with its *.key is a client certificate.
-func loadCertsDir(cfg *tls.Config, dir string, res *Result) error {
+// CA (returned as PEM), and a *.cert with its *.key is a client certificate.
+func loadCertsDir(cfg *tls.Config, dir string, res *Result) ([][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("--certs-dir: %w", err)
+		return nil, fmt.Errorf("--certs-dir: %w", err)
 	}
+	var cas [][]byte
 	for _, e := range entries {
 		name := e.Name()
 		path := filepath.Join(dir, name)
@@ -156,21 +168,22 @@ func loadCertsDir(cfg *tls.Config, dir string, res *Result) error {
 		case strings.HasSuffix(name, ".crt"):
 			pem, err := os.ReadFile(path)
 			if err != nil {
-				return fmt.Errorf("--certs-dir: %w", err)
+				return nil, fmt.Errorf("--certs-dir: %w", err)
 			}
-			if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-				return fmt.Errorf("%s: no PEM certificate in it", path)
+			if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("%s: no PEM certificate in it", path)
 			}
+			cas = append(cas, pem)
 			res.Trust = append(res.Trust, path)
 		case strings.HasSuffix(name, ".cert"):
 			keyPath := strings.TrimSuffix(path, ".cert") + ".key"
 			pair, err := tls.LoadX509KeyPair(path, keyPath)
 			if err != nil {
-				return fmt.Errorf("client certificate %s with %s: %w", path, keyPath, err)
+				return nil, fmt.Errorf("client certificate %s with %s: %w", path, keyPath, err)
 			}
 			cfg.Certificates = append(cfg.Certificates, pair)
 			res.Trust = append(res.Trust, "client certificate "+path)
 		}
 	}
-	return nil
+	return cas, nil
 }
