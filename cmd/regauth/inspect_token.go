@@ -77,6 +77,28 @@ func newInspectTokenCmd(g *GlobalOptions) *cobra.Command {
 // maxTokenInput bounds what inspect-token reads: tokens are kilobytes.
 const maxTokenInput = 1 << 20
 
+// maxKeyFile bounds a --cert, --key or --jwks file: a large CA bundle is
+// a few hundred KiB.
+const maxKeyFile = 4 << 20
+
+// readFileLimit reads a file the user named, refusing one over limit
+// rather than reading it all.
+func readFileLimit(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", path, limit>>20)
+	}
+	return b, nil
+}
+
 func readInput(o *inspectTokenOptions) ([]byte, error) {
 	var r io.Reader
 	switch {
@@ -120,7 +142,7 @@ func runInspectToken(o *inspectTokenOptions) error {
 		if k.path == "" {
 			continue
 		}
-		data, err := os.ReadFile(k.path)
+		data, err := readFileLimit(k.path, maxKeyFile)
 		if err != nil {
 			return badInput(fmt.Errorf("--%s: %w", k.kind, err))
 		}
