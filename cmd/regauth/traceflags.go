@@ -44,15 +44,10 @@ func addTraceFlags(cmd *cobra.Command, f *traceFlags) {
 	fl.BoolVar(&f.PasswordStdin, "password-stdin", false, "read the password from standard input (one trailing newline is removed)")
 	fl.BoolVar(&f.Anonymous, "anonymous", false, "send no credentials, even when the config holds some")
 	fl.BoolVar(&f.OAuth, "oauth", false, "request the token with the OAuth2 POST form (falls back to GET on 400/401/404/405, as containerd does)")
-	fl.BoolVar(&f.PlainHTTP, "plain-http", false, "talk plain http to the registry (Docker does so only for insecure registries)")
-	fl.BoolVar(&f.Insecure, "insecure", false, "do not verify the registry's TLS certificate")
-	fl.StringVar(&f.CAFile, "ca-file", "", "PEM file of extra certificate authorities to trust")
-	fl.StringVar(&f.CertsDir, "certs-dir", "/etc/docker/certs.d", "Docker certs.d folder: <host[:port]>/ca.crt, client.cert and client.key")
-	fl.DurationVar(&f.Timeout, "timeout", flow.DefaultTimeout, "time limit for each request, body included")
+	addConnectionFlags(cmd, f)
 	fl.BoolVar(&f.AllowPlainHTTPRealm, "allow-plain-http-realm", false, "send credentials to a plain-http token service behind an https registry")
 	fl.BoolVar(&f.Curl, "curl", false, "print an equivalent curl command for each step (secrets masked unless --show-secrets)")
 	fl.StringVar(&f.HARFile, "har", "", "also write the exchange as a HAR 1.2 file (secrets masked unless --show-secrets)")
-	fl.StringVar(&f.UserAgent, "user-agent", "", "User-Agent header to send")
 	fl.DurationVar(&f.HelperTimeout, "helper-timeout", 10*time.Second, "time limit for a docker-credential-* helper")
 }
 

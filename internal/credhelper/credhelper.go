@@ -47,6 +47,8 @@ type Error struct {
 	ExitCode int
 	Stderr   string // trimmed, bounded
 	Msg      string
+	// Action is the helper verb that failed; "" means get.
+	Action string
 }
 
 // Error is one line, in the words the user needs to act on it.
@@ -54,7 +56,11 @@ func (e *Error) Error() string {
 	if e.Kind == KindNotInstalled {
 		return e.Helper + ": " + e.Msg
 	}
-	s := e.Helper + " get: " + e.Msg
+	action := e.Action
+	if action == "" {
+		action = "get"
+	}
+	s := e.Helper + " " + action + ": " + e.Msg
 	if e.Stderr != "" {
 		s += "; stderr: " + oneLine(e.Stderr)
 	}

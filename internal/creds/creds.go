@@ -39,37 +39,68 @@ type Result struct {
 // Resolve finds the credentials for opts.Host. Finding none is not an
 // error (Source says why); an unreadable or broken config is.
 func Resolve(ctx context.Context, opts Options) (Result, error) {
-	key := opts.Host
-	if opts.DockerHub {
-		key = authconfig.HubKey
+	src, err := Load(opts)
+	if err != nil {
+		return Result{}, err
 	}
+	return src.Resolve(ctx, opts.Host, opts.DockerHub, opts.HelperTimeout)
+}
+
+// Sources are the credential sources a Docker client reads, parsed once so
+// that several registries (doctor) can be resolved without reading again.
+type Sources struct {
+	Env  *authconfig.File // DOCKER_AUTH_CONFIG, or nil
+	File *authconfig.File // the config file, or nil when there is none
+	Path string
+}
+
+// Load reads DOCKER_AUTH_CONFIG and the config file. A missing file is no
+// error unless the user named it.
+func Load(opts Options) (*Sources, error) {
+	s := &Sources{Path: opts.ConfigPath}
 	if opts.Getenv != nil {
 		if env := opts.Getenv("DOCKER_AUTH_CONFIG"); env != "" {
 			f, err := authconfig.ParseEnvAuthConfig(env)
 			if err != nil {
-				return Result{}, fmt.Errorf("DOCKER_AUTH_CONFIG: %w", err)
+				return nil, fmt.Errorf("DOCKER_AUTH_CONFIG: %w", err)
 			}
-			if res, ok, err := fromFile(ctx, f, key, "DOCKER_AUTH_CONFIG", opts); ok || err != nil {
-				return res, err
-			}
+			s.Env = f
 		}
 	}
 	data, err := ReadConfig(opts.ConfigPath)
 	if errors.Is(err, os.ErrNotExist) && !opts.ConfigExplicit {
-		return Result{Source: "none (no config file at " + opts.ConfigPath + ")"}, nil
+		return s, nil
 	}
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	f, err := authconfig.Parse(opts.ConfigPath, data)
-	if err != nil {
-		return Result{}, fmt.Errorf("%s: %w", opts.ConfigPath, err)
+	if s.File, err = authconfig.Parse(opts.ConfigPath, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.ConfigPath, err)
 	}
-	res, ok, err := fromFile(ctx, f, key, opts.ConfigPath, opts)
+	return s, nil
+}
+
+// Resolve finds the credentials for host as the Docker CLI would:
+// DOCKER_AUTH_CONFIG first, then the file's helpers and auths.
+func (s *Sources) Resolve(ctx context.Context, host string, dockerHub bool, helperTimeout time.Duration) (Result, error) {
+	key := host
+	if dockerHub {
+		key = authconfig.HubKey
+	}
+	opts := Options{HelperTimeout: helperTimeout}
+	if s.Env != nil {
+		if res, ok, err := fromFile(ctx, s.Env, key, "DOCKER_AUTH_CONFIG", opts); ok || err != nil {
+			return res, err
+		}
+	}
+	if s.File == nil {
+		return Result{Source: "none (no config file at " + s.Path + ")"}, nil
+	}
+	res, ok, err := fromFile(ctx, s.File, key, s.Path, opts)
 	if err != nil || ok {
 		return res, err
 	}
-	return Result{Source: fmt.Sprintf("none (no entry for %s in %s)", key, opts.ConfigPath)}, nil
+	return Result{Source: fmt.Sprintf("none (no entry for %s in %s)", key, s.Path)}, nil
 }
 
 func fromFile(ctx context.Context, f *authconfig.File, key, where string, opts Options) (Result, bool, error) {

@@ -70,3 +70,8 @@ func containersRegistry(key string) string {
 	host, _, _ := strings.Cut(s, "/")
 	return host
 }
+
+// HostOf is the registry host a Docker config key names, as the Docker CLI
+// reduces it ("https://reg:5000/v1/" -> "reg:5000"); Docker Hub's key gives
+// "docker.io".
+func HostOf(key string) string { return hostOf(key) }

@@ -1,0 +1,76 @@
+package render
+
+import (
+	"io"
+	"time"
+
+	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/doctor"
+	"github.com/regauth/regauth/internal/redact"
+)
+
+// DoctorDoc is doctor's JSON document: one object per registry.
+type DoctorDoc struct {
+	SchemaVersion int                  `json:"schemaVersion"`
+	Command       string               `json:"command"`
+	Registries    []doctor.Result      `json:"registries"`
+	Diagnoses     []diagnose.Diagnosis `json:"diagnoses"`
+}
+
+// NewDoctorDoc masks every string of the results.
+func NewDoctorDoc(rs []doctor.Result, ds []diagnose.Diagnosis, r *redact.Redactor) DoctorDoc {
+	doc := DoctorDoc{SchemaVersion: SchemaVersion, Command: "doctor", Registries: []doctor.Result{}, Diagnoses: maskDiagnoses(ds, r)}
+	for _, res := range rs {
+		res.Source = r.String(res.Source)
+		res.Summary = r.String(redact.OneLine(res.Summary))
+		res.Diagnoses = maskDiagnoses(res.Diagnoses, r)
+		doc.Registries = append(doc.Registries, res)
+	}
+	return doc
+}
+
+// DoctorText writes the verdict table, then what went wrong where.
+func DoctorText(w io.Writer, rs []doctor.Result, ds []diagnose.Diagnosis, r *redact.Redactor, st Style) error {
+	p := &printer{w: w}
+	if len(rs) == 0 {
+		p.line("no registries to check: the config names none (give some as arguments: regauth doctor HOST...)")
+		writeDiagnoses(p, ds, r, st)
+		return p.err
+	}
+	rows := make([][]string, 0, len(rs))
+	for _, res := range rs {
+		user := res.User
+		if user == "" {
+			user = "-"
+		}
+		code := string(res.Code)
+		if code == "" {
+			code = "-"
+		}
+		rows = append(rows, []string{res.Registry, user, r.String(res.Source), string(res.Verdict), code, fmtDuration(time.Duration(res.DurationMS * float64(time.Millisecond)))})
+	}
+	if err := Table(w, []string{"REGISTRY", "USER", "CREDENTIALS", "VERDICT", "CODE", "TIME"}, rows); err != nil {
+		return err
+	}
+	bad := 0
+	for _, res := range rs {
+		if res.Verdict.Exit() == 0 {
+			continue
+		}
+		if bad == 0 {
+			p.line("")
+		}
+		bad++
+		p.line("%s %s", st.Bold(res.Registry+":"), r.String(redact.OneLine(res.Summary)))
+		for _, d := range res.Diagnoses {
+			if d.Code == res.Code {
+				p.line("    %s %s", st.Dim("fix:"), r.String(d.Hint))
+				break
+			}
+		}
+	}
+	p.line("")
+	p.line("%d of %d registries ok", len(rs)-bad, len(rs))
+	writeDiagnoses(p, ds, r, st)
+	return p.err
+}
