@@ -109,17 +109,38 @@ func (s *Sandbox) PushImage(ctx context.Context, repo, tag string) (string, erro
 	if err != nil {
 		return "", err
 	}
+	return pusher{client: s.client, base: s.URL(), authz: authz}.push(ctx, repo, tag)
+}
+
+// PushImageTo pushes the same tiny image to a registry outside the sandbox
+// (the end-to-end tests' Debian registry), with the Authorization value
+// given. It returns the manifest digest.
+func PushImageTo(ctx context.Context, registryURL, authorization, repo, tag string) (string, error) {
+	if repo == "" || tag == "" {
+		return "", fmt.Errorf("push: repository and tag must not be empty")
+	}
+	return pusher{client: newLoopbackClient(), base: strings.TrimSuffix(registryURL, "/"), authz: authorization}.push(ctx, repo, tag)
+}
+
+// pusher uploads through one registry's API with one Authorization value.
+type pusher struct {
+	client *http.Client
+	base   string
+	authz  string
+}
+
+func (p pusher) push(ctx context.Context, repo, tag string) (string, error) {
 	config, layer, manifest, err := tinyImage(repo, tag)
 	if err != nil {
 		return "", fmt.Errorf("push: building the image: %w", err)
 	}
 	for _, blob := range [][]byte{layer, config} {
-		if err := s.uploadBlob(ctx, authz, repo, blob); err != nil {
+		if err := p.uploadBlob(ctx, repo, blob); err != nil {
 			return "", fmt.Errorf("push %s:%s: %w", repo, tag, err)
 		}
 	}
 	want := digestOf(manifest)
-	resp, err := s.do(ctx, http.MethodPut, s.URL()+"/v2/"+repo+"/manifests/"+tag, authz, MediaTypeManifest, manifest)
+	resp, err := p.do(ctx, http.MethodPut, p.base+"/v2/"+repo+"/manifests/"+tag, MediaTypeManifest, manifest)
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: manifest: %w", repo, tag, err)
 	}
@@ -132,23 +153,23 @@ func (s *Sandbox) PushImage(ctx context.Context, repo, tag string) (string, erro
 	return want, nil
 }
 
-func (s *Sandbox) uploadBlob(ctx context.Context, authz, repo string, blob []byte) error {
+func (p pusher) uploadBlob(ctx context.Context, repo string, blob []byte) error {
 	dgst := digestOf(blob)
-	resp, err := s.do(ctx, http.MethodHead, s.URL()+"/v2/"+repo+"/blobs/"+dgst, authz, "", nil)
+	resp, err := p.do(ctx, http.MethodHead, p.base+"/v2/"+repo+"/blobs/"+dgst, "", nil)
 	if err != nil {
 		return fmt.Errorf("blob %s: %w", dgst, err)
 	}
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}
-	resp, err = s.do(ctx, http.MethodPost, s.URL()+"/v2/"+repo+"/blobs/uploads/", authz, "", nil)
+	resp, err = p.do(ctx, http.MethodPost, p.base+"/v2/"+repo+"/blobs/uploads/", "", nil)
 	if err != nil {
 		return fmt.Errorf("starting upload: %w", err)
 	}
 	if resp.StatusCode != http.StatusAccepted {
 		return fmt.Errorf("starting upload: %s", statusErr(resp))
 	}
-	loc, err := url.Parse(s.URL() + "/v2/")
+	loc, err := url.Parse(p.base + "/v2/")
 	if err == nil {
 		loc, err = loc.Parse(resp.Header.Get("Location"))
 	}
@@ -158,7 +179,7 @@ func (s *Sandbox) uploadBlob(ctx context.Context, authz, repo string, blob []byt
 	q := loc.Query()
 	q.Set("digest", dgst)
 	loc.RawQuery = q.Encode()
-	resp, err = s.do(ctx, http.MethodPut, loc.String(), authz, "application/octet-stream", blob)
+	resp, err = p.do(ctx, http.MethodPut, loc.String(), "application/octet-stream", blob)
 	if err != nil {
 		return fmt.Errorf("uploading blob %s: %w", dgst, err)
 	}
@@ -170,7 +191,7 @@ func (s *Sandbox) uploadBlob(ctx context.Context, authz, repo string, blob []byt
 
 // do sends one request and returns the response with its body (at most
 // 64 KiB) already read and buffered, so the connection is reused.
-func (s *Sandbox) do(ctx context.Context, method, u, authz, contentType string, body []byte) (*http.Response, error) {
+func (p pusher) do(ctx context.Context, method, u, contentType string, body []byte) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -180,13 +201,13 @@ func (s *Sandbox) do(ctx context.Context, method, u, authz, contentType string, 
 		return nil, err
 	}
 	req.Header.Set("User-Agent", "regauth-sandbox/push")
-	if authz != "" {
-		req.Header.Set("Authorization", authz)
+	if p.authz != "" {
+		req.Header.Set("Authorization", p.authz)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := s.client.Do(req)
+	resp, err := p.client.Do(req)
 	if err != nil {
 		return nil, err
 	}
