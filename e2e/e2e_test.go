@@ -71,8 +71,12 @@ func TestLoginThroughHarborProxyMatchesDocker(t *testing.T) {
 	pw := s.users["alice"]
 
 	d, r, wire := compareWire(t, s.accessLog,
-		func() ran { return runTool(t, home, pw, dockerBin, "login", s.harbor, "-u", "alice", "--password-stdin") },
-		func() ran { return runTool(t, home, pw, s.regauth, "login-trace", s.harbor, "-u", "alice", "--password-stdin") })
+		func() ran {
+			return runTool(t, home, pw, dockerBin, "login", s.harbor, "-u", "alice", "--password-stdin")
+		},
+		func() ran {
+			return runTool(t, home, pw, s.regauth, "login-trace", s.harbor, "-u", "alice", "--password-stdin")
+		})
 	if d.code != 0 || !strings.Contains(d.out, "Login Succeeded") {
 		t.Fatalf("docker login: exit %d\n%s%s", d.code, d.out, d.err)
 	}
@@ -136,7 +140,9 @@ func TestBasicRegistryMatchesDocker(t *testing.T) {
 	pw := s.users["bob"]
 	d, r, wire := compareWire(t, s.basicLog,
 		func() ran { return runTool(t, home, pw, dockerBin, "login", s.basic, "-u", "bob", "--password-stdin") },
-		func() ran { return runTool(t, home, pw, s.regauth, "login-trace", s.basic, "-u", "bob", "--password-stdin") })
+		func() ran {
+			return runTool(t, home, pw, s.regauth, "login-trace", s.basic, "-u", "bob", "--password-stdin")
+		})
 	if d.code != 0 || r.code != 0 {
 		t.Fatalf("docker exit %d, regauth exit %d\n%s\n%s", d.code, r.code, d.err, r.out)
 	}
