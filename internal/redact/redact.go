@@ -126,11 +126,18 @@ var credentialHeaders = map[string]bool{
 	"x-amz-security-token": true,
 }
 
+// urlHeaders hold a URL whose query may carry a signature.
+var urlHeaders = map[string]bool{"location": true, "content-location": true}
+
 // Header masks the value of a credential header, keeping the scheme word of
 // an Authorization value so the reader still sees Basic or Bearer.
 func (r *Redactor) Header(name, value string) string {
 	if r.Showing() {
 		return value
+	}
+	if urlHeaders[strings.ToLower(name)] {
+		// A redirect to object storage carries its signature in the query.
+		return r.URL(value)
 	}
 	if !credentialHeaders[strings.ToLower(name)] {
 		return r.String(value)

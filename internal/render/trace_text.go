@@ -18,6 +18,10 @@ type TextOptions struct {
 	Verbose bool // every header and error bodies
 	Curl    bool // an equivalent curl command per step
 	Now     time.Time
+	// Intro and Details print a command's own sections (pull-trace's image
+	// and scope table): Intro under the heading, Details between the steps
+	// and the verdict.
+	Intro, Details func(io.Writer) error
 }
 
 // TraceText writes t as numbered steps, then the verdict and diagnoses.
@@ -33,9 +37,15 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 	if t.Proxy != "" {
 		p.line("via proxy %s", r.URL(t.Proxy))
 	}
+	if o.Intro != nil && p.err == nil {
+		p.err = o.Intro(w)
+	}
 	p.line("")
 	for _, s := range t.Steps {
 		writeStep(p, s, r, st, o)
+	}
+	if o.Details != nil && p.err == nil {
+		p.err = o.Details(w)
 	}
 	writeVerdict(p, t, r, st)
 	return p.err

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/decode/imageref"
+	"github.com/regauth/regauth/internal/flow"
+	"github.com/regauth/regauth/internal/redact"
+	"github.com/regauth/regauth/internal/render"
+)
+
+func init() { extraCommands = append(extraCommands, newPullTraceCmd) }
+
+type pullTraceOptions struct {
+	g                *GlobalOptions
+	flags            traceFlags
+	Image            string
+	Push             bool
+	Blob             bool
+	CompareAnonymous bool
+}
+
+const pullTraceLong = `Replay what "docker pull IMAGE" sends, step by step, and say why it would fail:
+
+  1. GET /v2/ without credentials (the ping); a 401 carries the challenge
+  2. the token request for scope=repository:NAME:pull (pull,push with --push),
+     as the Docker engine builds it: no client_id or offline_token; account and
+     Basic credentials only with both a username and a password
+  3. HEAD /v2/NAME/manifests/TAG with Docker's Accept list (OCI index and
+     manifest, Docker manifest list and schema 2), then GET by the digest it
+     names, as Docker does; GET of the same URL when HEAD gives no digest or an
+     error (HEAD has no body to read the error from)
+
+IMAGE is normalised as Docker does: "alpine" is docker.io/library/alpine:latest,
+pulled from registry-1.docker.io; name@sha256:... skips the HEAD.
+
+After the steps: the scope table (what the registry's challenge asked for, what was
+requested, what the token's access list grants), the manifest (media type, digest
+checked against the body, size, the platforms an index lists), Docker Hub's pull
+limit (ratelimit-limit, ratelimit-remaining; a HEAD does not count as a pull, a
+manifest GET does), the registry's error with the text docker pull prints, and
+diagnoses with their fixes.
+
+--push asks for pull,push and judges the grant; nothing is ever written.
+--blob also fetches the image config blob, following redirects to object storage or
+a CDN and showing that Authorization is not sent there (signatures in the URL are
+masked). --compare-anonymous runs the pull again without credentials and says
+whether the credentials help, hurt (stale credentials break a public pull) or make
+no difference.
+
+Exit codes: 0 the pull would succeed, 1 refused, not found or rate limited,
+2 bad input (a bad image reference), 3 unreachable.`
+
+const pullTraceExample = `  # credentials from ~/.docker/config.json, as docker pull would use them
+  regauth pull-trace alpine
+  regauth pull-trace harbor.example.com/project/app:1.4
+
+  # explicit credentials; would a push be allowed too?
+  regauth pull-trace harbor.example.com/project/app -u alice --password-stdin --push < pw.txt
+
+  # do my stored credentials help or break this pull?
+  regauth pull-trace ghcr.io/org/tool:latest --compare-anonymous
+
+  # follow the config blob to storage; every header, curl lines, a HAR file
+  regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --blob -v --curl --har pull.har
+
+  # for scripts
+  regauth pull-trace alpine -o json | jq .details.scopes`
+
+func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
+	o := &pullTraceOptions{g: g}
+	cmd := &cobra.Command{
+		Use:     "pull-trace IMAGE",
+		Short:   "Replay docker pull's handshake step by step and explain the outcome",
+		Long:    pullTraceLong,
+		Example: pullTraceExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Image = args[0]
+			return runPullTrace(cmd, o)
+		},
+	}
+	addTraceFlags(cmd, &o.flags)
+	fl := cmd.Flags()
+	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
+	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
+	fl.BoolVar(&o.CompareAnonymous, "compare-anonymous", false, "run the pull anonymously as well and say whether the credentials help or hurt")
+	return cmd
+}
+
+func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
+	if err := o.flags.validate(); err != nil {
+		return err
+	}
+	if o.CompareAnonymous && o.flags.Anonymous {
+		return usageErr("--compare-anonymous compares with the credentials: drop --anonymous")
+	}
+	ref, err := imageref.Parse(o.Image)
+	if err != nil {
+		return badInput(err)
+	}
+	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
+	if err != nil {
+		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
+	}
+	r := o.g.redactor()
+	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	if err != nil {
+		return err
+	}
+	tr, err := o.flags.transport(o.g, ep.Host)
+	if err != nil {
+		return err
+	}
+	opts := o.flags.flowOptions(o.g, ref.Registry, c, tr, r)
+	t, rep := flow.Pull(cmd.Context(), opts, flow.PullRequest{Image: ref, Push: o.Push, Blob: o.Blob, CompareAnonymous: o.CompareAnonymous})
+	return emitPull(o, t, rep, r)
+}
+
+// emitPull prints the pull trace in the chosen format, writes the HAR file
+// (both runs with --compare-anonymous) and turns the verdict into the exit
+// code.
+func emitPull(o *pullTraceOptions, t *flow.Trace, rep *flow.PullReport, r *redact.Redactor) error {
+	g := o.g
+	if o.flags.HARFile != "" {
+		traces := []*flow.Trace{t}
+		if rep.Anonymous != nil && rep.Anonymous.Trace != nil {
+			traces = append(traces, rep.Anonymous.Trace)
+		}
+		if err := writeHAR(o.flags.HARFile, traces, r); err != nil {
+			return err
+		}
+	}
+	if g.json() {
+		doc := render.NewTraceDoc(t, r)
+		doc.Extra = render.NewPullDoc(rep, r)
+		if err := render.JSON(g.deps.Out, doc); err != nil {
+			return err
+		}
+	} else {
+		now := time.Now()
+		if g.deps.Now != nil {
+			now = g.deps.Now()
+		}
+		if err := render.PullText(g.deps.Out, t, rep, r, g.style(), render.TextOptions{Verbose: g.Verbose, Curl: o.flags.Curl, Now: now}); err != nil {
+			return err
+		}
+	}
+	return silentExit(verdictExit(t.Verdict))
+}
