@@ -12,6 +12,7 @@ type loginTraceOptions struct {
 	g        *GlobalOptions
 	flags    traceFlags
 	Registry string
+	API      string // v2, or v1 to replay an old client (login_trace_v1.go)
 }
 
 const loginTraceLong = `Replay what "docker login REGISTRY" sends, step by step:
@@ -29,6 +30,12 @@ credentials come from the Docker config as the Docker CLI resolves them
 
 For a loopback registry https is tried first and plain http next, as Docker does.
 
+--api v1 replays a client of the old registry v1 API (Docker before 1.6) instead:
+GET /v1/_ping, POST /v1/users/ with the credentials as JSON, and on 401 GET
+/v1/users/ with Basic credentials; it says why such a client fails (Harbor and the
+distribution registry have no v1 API), then shows the v2 handshake a current client
+makes. The exit code is the old client's.
+
 Exit codes: 0 the login would succeed, 1 refused, 2 bad input, 3 unreachable.`
 
 const loginTraceExample = `  # credentials from ~/.docker/config.json
@@ -42,6 +49,9 @@ const loginTraceExample = `  # credentials from ~/.docker/config.json
 
   # every header, a curl command per step, and a HAR file for the ticket
   regauth login-trace 127.0.0.1:5000 -v --curl --har login.har
+
+  # why an old client fails, as an old client (its User-Agent) would see it
+  regauth login-trace harbor.example.com -u alice --password-stdin --api v1 --user-agent "docker/1.9.1"
 
   # for scripts
   regauth login-trace registry.example.com -o json | jq .diagnoses`
@@ -60,11 +70,15 @@ func newLoginTraceCmd(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	addTraceFlags(cmd, &o.flags)
+	cmd.Flags().StringVar(&o.API, "api", "v2", "registry API the client speaks: v2, or v1 to replay a pre-1.6 Docker client (then the v2 login)")
 	return cmd
 }
 
 func runLoginTrace(cmd *cobra.Command, o *loginTraceOptions) error {
 	if err := o.flags.validate(); err != nil {
+		return err
+	}
+	if err := o.checkAPI(); err != nil {
 		return err
 	}
 	ep, err := flow.ParseEndpoint(o.Registry, o.flags.PlainHTTP)
@@ -79,6 +93,9 @@ func runLoginTrace(cmd *cobra.Command, o *loginTraceOptions) error {
 	tr, err := o.flags.transport(o.g, ep.Host)
 	if err != nil {
 		return err
+	}
+	if o.API == "v1" {
+		return runLoginTraceV1(cmd.Context(), o, o.flags.flowOptions(o.g, o.Registry, c, tr, r), r)
 	}
 	t := flow.Login(cmd.Context(), o.flags.flowOptions(o.g, o.Registry, c, tr, r))
 	return o.flags.emit(o.g, t, r, nil)

@@ -40,7 +40,10 @@ Exit codes:
 const rootExample = `  regauth decode-config
   regauth inspect-token @token.jwt
   regauth login-trace registry.example.com -u alice --password-stdin < pw.txt
-  regauth login-trace 127.0.0.1:5000 -o json`
+  regauth login-trace 127.0.0.1:5000 -o json
+  regauth probe registry.example.com:5000 --ca-file ca.pem
+  regauth pull-trace alpine --compare-anonymous
+  regauth pull-trace harbor.example.com/project/app:1.4 -u alice --password-stdin --push < pw.txt`
 
 func newRootCmd(deps *Deps) *cobra.Command {
 	g := &GlobalOptions{deps: deps}

@@ -63,10 +63,22 @@ const (
 	TLSExpired          Code = "TLS_EXPIRED"
 	TLSHandshake        Code = "TLS_HANDSHAKE_FAILED"
 	HTTPResponseToHTTPS Code = "HTTP_RESPONSE_TO_HTTPS"
+	HTTPRequestToHTTPS  Code = "HTTP_REQUEST_TO_HTTPS"
 	Timeout             Code = "TIMEOUT"
 
+	// API version findings (probe, login-trace --api v1).
+	V1NotSupported Code = "V1_NOT_SUPPORTED"
+
 	// Pull findings (pull-trace).
-	InsufficientScope Code = "INSUFFICIENT_SCOPE"
+	InsufficientScope  Code = "INSUFFICIENT_SCOPE"
+	RateLimited        Code = "RATE_LIMITED"
+	RepositoryNotFound Code = "REPOSITORY_NOT_FOUND"
+	ManifestNotFound   Code = "MANIFEST_NOT_FOUND"
+	AccessDenied       Code = "ACCESS_DENIED"
+	ManifestError      Code = "MANIFEST_ERROR"
+	DigestMismatch     Code = "DIGEST_MISMATCH"
+	BlobFetchFailed    Code = "BLOB_FETCH_FAILED"
+	StaleCredentials   Code = "STALE_CREDENTIALS"
 )
 
 var catalogue = map[Code]Entry{}
@@ -163,8 +175,28 @@ func init() {
 		"Check the TLS versions and ciphers both sides allow, and any client certificate the registry requires (client.cert and client.key in certs.d).")
 	add(HTTPResponseToHTTPS, Error, "the port speaks plain http, not https",
 		"Either serve TLS, or list the registry in the daemon's insecure-registries (/etc/docker/daemon.json) and restart the daemon; here use --plain-http.")
+	add(HTTPRequestToHTTPS, Error, "plain http was sent to a port that speaks https",
+		"The port speaks https only: drop --plain-http (and http://), and remove the host from the daemon's insecure-registries if it is there only for this.")
+	add(V1NotSupported, Error, "the registry has no v1 API",
+		"The client speaks the registry v1 API, which this registry does not serve (Harbor's proxy answers every /v1/ path with 404; the distribution registry has no v1 API). Use a client that speaks v2: Docker 1.6 or later, podman, skopeo, crane.")
 	add(InsufficientScope, Error, "the token does not grant the access the request needs",
 		"The repository may not exist (many token services then grant nothing rather than say 404), the user may lack the role, or the name may be missing a namespace such as library/.")
+	add(RateLimited, Error, "the pull rate limit is reached",
+		"Wait for the limit's window to pass, log in (authenticated pulls have a higher limit), or pull through a mirror or pull-through cache.")
+	add(RepositoryNotFound, Error, "the registry has no such repository",
+		"Check the repository name, its namespace (project, organisation) and the registry host; the name is case-sensitive and lower-case.")
+	add(ManifestNotFound, Error, "the repository has no such tag or digest",
+		"Check the tag or digest (list the tags with `crane ls` or `skopeo list-tags`); it may have been deleted or never pushed.")
+	add(AccessDenied, Error, "the registry refuses access to the repository",
+		"The registry's own policy said no (403 DENIED): check the user's role or project membership, and any IP or policy restrictions on the repository.")
+	add(ManifestError, Error, "the manifest request failed",
+		"Read the registry's error text in the message; check the registry's logs for the request.")
+	add(DigestMismatch, Error, "content does not match its digest",
+		"A proxy or cache altered the content, or the registry's storage is corrupt; pull through another path or push the image again.")
+	add(BlobFetchFailed, Error, "the config blob could not be fetched",
+		"Check the registry's storage backend; a redirect target that refuses the request often rejects a stray Authorization header or an expired signature.")
+	add(StaleCredentials, Error, "the stored credentials break a pull that works anonymously",
+		"Log in again with a current password or token, or run docker logout for the host so public images pull anonymously.")
 	add(Timeout, Error, "no answer in time",
 		"The host accepted the connection or the name resolved but nothing answered within --timeout; check firewalls, proxies and the service itself.")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/redact"
+	"github.com/regauth/regauth/internal/tlsinfo"
 )
 
 // transportFailure ends the trace on a step that got no answer, naming the
@@ -27,7 +28,14 @@ func (e *engine) transportFailure(st *Step, who, host string) {
 		code = diagnose.RealmUnreachable
 	}
 	t.Summary = fmt.Sprintf("the %s at %s could not be reached: %s", who, host, what)
-	t.diag(code, fmt.Sprintf("%s %s: %s", who, host, oneLine(st.Err, 300)), "")
+	msg, hint := fmt.Sprintf("%s %s: %s", who, host, oneLine(st.Err, 300)), ""
+	// A certificate or plain-http failure names the certificate, the names
+	// against the name used, since when, and where the CA goes.
+	if f, ok := tlsinfo.Explain(st.err, host, e.opts.Now()); ok {
+		t.Summary = fmt.Sprintf("the %s at %s could not be reached: %s", who, host, f.Short)
+		msg, hint = fmt.Sprintf("%s %s: %s", who, host, f.Message), f.Hint
+	}
+	t.diag(code, msg, hint)
 }
 
 // classifyTransport names a transport error.

@@ -70,6 +70,9 @@ func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
 		}
 		st := e.send(ctx, StepPing, title, req)
 		if st.Response != nil {
+			if e.httpsOnly(st, last, ep) {
+				return "", nil
+			}
 			if i > 0 {
 				st.Notes = append(st.Notes, "https failed, so this is the http fallback Docker uses for loopback and insecure registries")
 				e.trace.diag(diagnose.HTTPFallback, fmt.Sprintf("https://%s failed (%s); the registry answered over http", ep.Host, last.Err), "")

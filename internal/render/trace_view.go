@@ -183,6 +183,9 @@ func maskBody(b []byte, r *redact.Redactor) string {
 	}
 	s := string(b)
 	if !r.Showing() {
+		if j, ok := maskJSONSecrets(s); ok {
+			return r.String(j)
+		}
 		parts := strings.Split(s, "&")
 		for i, p := range parts {
 			k, v, ok := strings.Cut(p, "=")

@@ -8,6 +8,7 @@ package sandbox
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"maps"
@@ -69,6 +70,9 @@ type Options struct {
 	// KidStyle is the JWS key hint: "thumbprint" (default), "libtrust"
 	// (which distribution v3 does not know: tokens are rejected) or "x5c".
 	KidStyle string
+	// TLS serves https with certificates made at start (see tls.go); nil
+	// serves plain http.
+	TLS *TLSOptions
 }
 
 // Front defaults: service and issuer names as the real deployments use them.
@@ -95,11 +99,13 @@ type Sandbox struct {
 	dir      string
 	notes    []string
 
-	reg *endpoint // the registry (and, for distribution/harbor, the token service)
-	tok *endpoint // dockerhub's separate token host
-	app *handlers.App
-	rec *recorder
-	ts  *tokenService
+	reg     *endpoint // the registry (and, for distribution/harbor, the token service)
+	tok     *endpoint // dockerhub's separate token host
+	app     *handlers.App
+	rec     *recorder
+	ts      *tokenService
+	pki     *PKI        // with TLS: the CA that signed the certificates
+	tok2TLS *tls.Config // with TLS: the separate token host's configuration
 
 	adminPass string // basic: the hidden account PushImage uses
 	client    *http.Client
@@ -152,7 +158,16 @@ func Start(ctx context.Context, o Options) (s *Sandbox, err error) {
 	if s.dir, err = os.MkdirTemp("", "regauth-sandbox-"); err != nil {
 		return s, fmt.Errorf("creating the sandbox directory: %w", err)
 	}
-	if s.reg, err = listen("127.0.0.1", nil); err != nil {
+	var regTLS *tls.Config
+	if o.TLS != nil {
+		if regTLS, s.tok2TLS, err = s.tlsConfigs(o.TLS); err != nil {
+			return s, err
+		}
+		// The sandbox reaches its own listener to push images; the faults
+		// are for the client under test.
+		s.client.Transport.(*http.Transport).TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback, to itself
+	}
+	if s.reg, err = listen("127.0.0.1", regTLS); err != nil {
 		return s, fmt.Errorf("listening on loopback: %w", err)
 	}
 	if err = ctx.Err(); err != nil {
@@ -215,12 +230,12 @@ func (s *Sandbox) tokenAuth(o Options) (configuration.Auth, error) {
 		s.tokenURL = s.reg.url() + "/service/token"
 	case LikeDockerHub:
 		s.service, s.issuer = hubService, hubIssuer
-		tok, err := listen("127.0.0.2", nil)
+		tok, err := listen("127.0.0.2", s.tok2TLS)
 		if err != nil {
 			// Some systems route only 127.0.0.1; keep the two-host shape on
 			// a second port instead.
 			s.notes = append(s.notes, fmt.Sprintf("cannot bind 127.0.0.2 (%v); the token service runs on another port of 127.0.0.1", err))
-			if tok, err = listen("127.0.0.1", nil); err != nil {
+			if tok, err = listen("127.0.0.1", s.tok2TLS); err != nil {
 				return nil, fmt.Errorf("listening on loopback for the token service: %w", err)
 			}
 		}
