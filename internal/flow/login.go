@@ -16,15 +16,12 @@ import (
 // credentials; on a Bearer challenge, the token request (no scope) and GET
 // /v2/ with the token; on a Basic challenge, GET /v2/ with Basic.
 func Login(ctx context.Context, opts Options) *Trace {
-	opts.defaults()
-	t := &Trace{Command: "login-trace", Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
-	e := &engine{opts: opts, trace: t}
-	e.learnCredentials()
+	e := newEngine(opts, "login-trace")
+	t := e.trace
 	defer e.finish()
 
-	ep, err := ParseEndpoint(opts.Registry, opts.PlainHTTP)
-	if err != nil {
-		e.stop(VerdictTransport, err.Error())
+	ep, ok := e.endpoint()
+	if !ok {
 		return t
 	}
 	base, ping := e.ping(ctx, ep)
@@ -33,6 +30,26 @@ func Login(ctx context.Context, opts Options) *Trace {
 	}
 	e.authorise(ctx, ep, base, ping, nil)
 	return t
+}
+
+// newEngine starts a trace of command: opts' defaults applied and the
+// credentials registered with the redactor before anything is sent.
+func newEngine(opts Options, command string) *engine {
+	opts.defaults()
+	t := &Trace{Command: command, Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
+	e := &engine{opts: opts, trace: t}
+	e.learnCredentials()
+	return e
+}
+
+// endpoint reads opts.Registry; one that cannot be read ends the trace.
+func (e *engine) endpoint() (Endpoint, bool) {
+	ep, err := ParseEndpoint(e.opts.Registry, e.opts.PlainHTTP)
+	if err != nil {
+		e.stop(VerdictTransport, err.Error())
+		return Endpoint{}, false
+	}
+	return ep, true
 }
 
 // learnCredentials registers the secrets the trace will send, so every

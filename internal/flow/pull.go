@@ -49,9 +49,8 @@ type puller struct {
 }
 
 func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *PullReport) {
-	t := &Trace{Command: "pull-trace", Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
-	p := &puller{engine: &engine{opts: opts, trace: t}, req: req, rep: &PullReport{Image: req.Image, Scopes: []ScopeRow{}}}
-	p.learnCredentials()
+	p := &puller{engine: newEngine(opts, "pull-trace"), req: req, rep: &PullReport{Image: req.Image, Scopes: []ScopeRow{}}}
+	t := p.trace
 	defer p.finish()
 
 	p.rep.Actions = []string{"pull"}
@@ -60,9 +59,8 @@ func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *Pull
 	}
 	p.scopes = []string{"repository:" + req.Image.Repository + ":" + strings.Join(p.rep.Actions, ",")}
 
-	ep, err := ParseEndpoint(opts.Registry, opts.PlainHTTP)
-	if err != nil {
-		p.stop(VerdictTransport, err.Error())
+	ep, ok := p.endpoint()
+	if !ok {
 		return t, p.rep
 	}
 	p.ep = ep
@@ -71,7 +69,7 @@ func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *Pull
 		return t, p.rep
 	}
 	p.base = base
-	ok := p.authorisePull(ctx, ping)
+	ok = p.authorisePull(ctx, ping)
 	if ok {
 		ok = p.pullManifest(ctx)
 	}

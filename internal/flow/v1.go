@@ -16,16 +16,13 @@ import (
 // 401 (or 400 "Username or email already exists") GET /v1/users/ with Basic
 // credentials. The texts in the summary are the ones that Docker printed.
 func LoginV1(ctx context.Context, opts Options) *Trace {
-	opts.defaults()
-	t := &Trace{Command: "login-trace", Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
-	e := &engine{opts: opts, trace: t}
-	e.learnCredentials()
+	e := newEngine(opts, "login-trace")
+	t := e.trace
 	e.learnJSONPassword()
 	defer e.finish()
 
-	ep, err := ParseEndpoint(opts.Registry, opts.PlainHTTP)
-	if err != nil {
-		e.stop(VerdictTransport, err.Error())
+	ep, ok := e.endpoint()
+	if !ok {
 		return t
 	}
 	if ep.DockerHub {

@@ -87,10 +87,19 @@ func expectTokenOrQuoted(s string) (value, rest string) {
 	if !strings.HasPrefix(s, `"`) {
 		return expectToken(s)
 	}
-	s = s[1:]
+	v, rest, terminated := readQuoted(s)
+	if !terminated {
+		return "", ""
+	}
+	return v, rest
+}
+
+// readQuoted reads the quoted string s starts with, unescaping backslash
+// escapes, and says whether its closing quote was found.
+func readQuoted(s string) (value, rest string, terminated bool) {
 	var b strings.Builder
 	escape := false
-	for i := 0; i < len(s); i++ {
+	for i := 1; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case escape:
@@ -99,10 +108,10 @@ func expectTokenOrQuoted(s string) (value, rest string) {
 		case c == '\\':
 			escape = true
 		case c == '"':
-			return b.String(), s[i+1:]
+			return b.String(), s[i+1:], true
 		default:
 			b.WriteByte(c)
 		}
 	}
-	return "", ""
+	return b.String(), "", false
 }

@@ -63,7 +63,8 @@ func readLenientParams(s string, ch *Challenge) string {
 		after = strings.TrimLeft(after[1:], " \t")
 		var v string
 		if strings.HasPrefix(after, `"`) {
-			v, rest = lenientQuoted(after)
+			// An unterminated quote runs to the end of the line.
+			v, rest, _ = readQuoted(after)
 		} else {
 			i := strings.IndexAny(after, ", \t")
 			if i < 0 {
@@ -74,25 +75,4 @@ func readLenientParams(s string, ch *Challenge) string {
 		ch.Params[strings.ToLower(key)] = v
 		s = rest
 	}
-}
-
-// lenientQuoted reads a quoted string; an unterminated one runs to the end.
-func lenientQuoted(s string) (string, string) {
-	var b strings.Builder
-	escape := false
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escape:
-			escape = false
-			b.WriteByte(c)
-		case c == '\\':
-			escape = true
-		case c == '"':
-			return b.String(), s[i+1:]
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), ""
 }
