@@ -120,11 +120,7 @@ func runProbe(cmd *cobra.Command, o *probeOptions) error {
 			return err
 		}
 	} else {
-		opts := render.TextOptions{Verbose: o.g.Verbose}
-		if o.g.deps.Now != nil {
-			opts.Now = o.g.deps.Now()
-		}
-		if err := render.ProbeText(o.g.deps.Out, rep, r, o.g.style(), opts); err != nil {
+		if err := render.ProbeText(o.g.deps.Out, rep, r, o.g.style(), o.g.textOptions(false)); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -141,11 +140,7 @@ func emitPull(o *pullTraceOptions, t *flow.Trace, rep *flow.PullReport, r *redac
 			return err
 		}
 	} else {
-		now := time.Now()
-		if g.deps.Now != nil {
-			now = g.deps.Now()
-		}
-		if err := render.PullText(g.deps.Out, t, rep, r, g.style(), render.TextOptions{Verbose: g.Verbose, Curl: o.flags.Curl, Now: now}); err != nil {
+		if err := render.PullText(g.deps.Out, t, rep, r, g.style(), g.textOptions(o.flags.Curl)); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -103,6 +104,16 @@ func (g *GlobalOptions) style() render.Style {
 }
 
 func (g *GlobalOptions) redactor() *redact.Redactor { return redact.New(g.ShowSecrets) }
+
+// textOptions are the text renderer's options the global flags and the
+// injected clock give.
+func (g *GlobalOptions) textOptions(curl bool) render.TextOptions {
+	now := time.Now()
+	if g.deps.Now != nil {
+		now = g.deps.Now()
+	}
+	return render.TextOptions{Verbose: g.Verbose, Curl: curl, Now: now}
+}
 
 // dockerConfigPath is where the Docker CLI looks for config.json, and
 // whether the user named it.

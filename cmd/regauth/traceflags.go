@@ -185,11 +185,7 @@ func (f *traceFlags) emit(g *GlobalOptions, t *flow.Trace, r *redact.Redactor, e
 			return err
 		}
 	} else {
-		now := time.Now()
-		if g.deps.Now != nil {
-			now = g.deps.Now()
-		}
-		if err := render.TraceText(g.deps.Out, t, r, g.style(), render.TextOptions{Verbose: g.Verbose, Curl: f.Curl, Now: now}); err != nil {
+		if err := render.TraceText(g.deps.Out, t, r, g.style(), g.textOptions(f.Curl)); err != nil {
 			return err
 		}
 	}

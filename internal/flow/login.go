@@ -77,30 +77,52 @@ func (e *engine) learnCredentials() {
 // ping is step 1: GET /v2/ without credentials, over https and then, for a
 // loopback host whose https attempt failed, over http as Docker does.
 func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
+	base, st := e.pingPath(ctx, ep, pingSpec{
+		path: "/v2/", kind: StepPing, client: "Docker",
+		title: "Ping the registry without credentials", retry: "Ping again over plain http",
+	})
+	if st != nil {
+		if i := st.Index - 2; i >= 0 && e.trace.Steps[i].Kind == StepPing && e.trace.Steps[i].Response == nil {
+			// The step before is the https attempt that got no answer.
+			e.trace.diag(diagnose.HTTPFallback, fmt.Sprintf("https://%s failed (%s); the registry answered over http", ep.Host, e.trace.Steps[i].Err), "")
+		}
+		e.checkClock(st)
+	}
+	return base, st
+}
+
+// pingSpec says which unauthenticated first request a client makes.
+type pingSpec struct {
+	path, title, retry string
+	kind               StepKind
+	client             string // who falls back to http: "Docker", "the old client"
+}
+
+// pingPath sends the first request over each of the endpoint's schemes in
+// turn until one answers; none answering ends the trace as unreachable.
+func (e *engine) pingPath(ctx context.Context, ep Endpoint, ps pingSpec) (string, *Step) {
 	var last *Step
 	for i, scheme := range ep.Schemes {
 		base := ep.URL(scheme)
-		req, _ := http.NewRequest(http.MethodGet, base+"/v2/", nil)
-		title := "Ping the registry without credentials"
+		req, _ := http.NewRequest(http.MethodGet, base+ps.path, nil)
+		title := ps.title
 		if i > 0 {
-			title = "Ping again over plain http"
+			title = ps.retry
 		}
-		st := e.send(ctx, StepPing, title, req)
+		st := e.send(ctx, ps.kind, title, req)
 		if st.Response != nil {
 			if e.httpsOnly(st, last, ep) {
 				return "", nil
 			}
 			if i > 0 {
-				st.Notes = append(st.Notes, "https failed, so this is the http fallback Docker uses for loopback and insecure registries")
-				e.trace.diag(diagnose.HTTPFallback, fmt.Sprintf("https://%s failed (%s); the registry answered over http", ep.Host, last.Err), "")
+				st.Notes = append(st.Notes, "https failed, so this is the http fallback "+ps.client+" uses for loopback and insecure registries")
 			}
 			e.trace.Endpoint = base
-			e.checkClock(st)
 			return base, st
 		}
 		last = st
 		if i+1 < len(ep.Schemes) {
-			st.Notes = append(st.Notes, "no answer over https; Docker tries http next for a loopback or insecure registry")
+			st.Notes = append(st.Notes, "no answer over https; "+ps.client+" tries http next for a loopback or insecure registry")
 		}
 	}
 	e.transportFailure(last, "registry", ep.Host)

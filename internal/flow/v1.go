@@ -46,33 +46,14 @@ func LoginV1(ctx context.Context, opts Options) *Trace {
 // pingV1 is GET /v1/_ping over https, then http for a loopback or insecure
 // registry, as the old client's endpoint validation did.
 func (e *engine) pingV1(ctx context.Context, ep Endpoint) (string, *Step) {
-	var last *Step
-	for i, scheme := range ep.Schemes {
-		base := ep.URL(scheme)
-		req, _ := http.NewRequest(http.MethodGet, base+"/v1/_ping", nil)
-		title := "Ping the v1 API (GET /v1/_ping) without credentials"
-		if i > 0 {
-			title = "Ping the v1 API again over plain http"
-		}
-		st := e.send(ctx, StepV1, title, req)
-		if st.Response != nil {
-			if e.httpsOnly(st, last, ep) {
-				return "", nil
-			}
-			if i > 0 {
-				st.Notes = append(st.Notes, "https failed, so this is the http fallback old clients used for loopback and insecure registries")
-			}
-			e.trace.Endpoint = base
-			e.readV1Ping(st)
-			return base, st
-		}
-		last = st
-		if i+1 < len(ep.Schemes) {
-			st.Notes = append(st.Notes, "no answer over https; the old client tried http next for a loopback or insecure registry")
-		}
+	base, st := e.pingPath(ctx, ep, pingSpec{
+		path: "/v1/_ping", kind: StepV1, client: "the old client",
+		title: "Ping the v1 API (GET /v1/_ping) without credentials", retry: "Ping the v1 API again over plain http",
+	})
+	if st != nil {
+		e.readV1Ping(st)
 	}
-	e.transportFailure(last, "registry", ep.Host)
-	return "", nil
+	return base, st
 }
 
 // readV1Ping notes what the old client learnt from the ping. It never
