@@ -214,7 +214,9 @@ func previewBody(b []byte) string {
 	if !utf8.Valid(b) {
 		return "base64:" + base64.StdEncoding.EncodeToString(b)
 	}
-	return redact.Printable(string(b))
+	// CRLF line ends are ordinary in server pages; only a lone CR could
+	// overwrite what the terminal shows.
+	return redact.Printable(strings.ReplaceAll(string(b), "\r\n", "\n"))
 }
 
 // sortedKeys gives header names in a stable order for text output.
