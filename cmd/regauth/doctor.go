@@ -92,7 +92,7 @@ func runDoctor(ctx context.Context, o *doctorOptions) error {
 	}
 
 	r := o.g.redactor()
-	progress := progressLine(o.g.deps.ErrOut)
+	progress := progressLine(o.g.deps.ErrOut, render.IsTerminal(o.g.deps.ErrOut))
 	results := doctor.Run(ctx, targets, o.Parallel, func(ctx context.Context, t doctor.Target) doctor.Result {
 		return checkRegistry(ctx, o, src, t, r)
 	}, progress)
@@ -154,8 +154,8 @@ func checkRegistry(ctx context.Context, o *doctorOptions, src *creds.Sources, t 
 
 // progressLine reports progress on a terminal's stderr; nil elsewhere, so
 // pipes and CI logs get nothing.
-func progressLine(w io.Writer) func(done, total int, r doctor.Result) {
-	if !render.IsTerminal(w) {
+func progressLine(w io.Writer, terminal bool) func(done, total int, r doctor.Result) {
+	if !terminal {
 		return nil
 	}
 	return func(done, total int, r doctor.Result) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regauth/regauth/internal/doctor"
 	"github.com/regauth/regauth/internal/sandbox"
 )
 
@@ -115,4 +116,17 @@ func TestDoctorEmptyAndBadInput(t *testing.T) {
 	}
 	newCLI(t).run("doctor", "--parallel", "0").wantCode(t, 2)
 	newCLI(t).run("doctor", "ftp://x").wantCode(t, 2)
+}
+
+func TestDoctorProgressLine(t *testing.T) {
+	if progressLine(&strings.Builder{}, false) != nil {
+		t.Errorf("no progress off a terminal")
+	}
+	var b strings.Builder
+	p := progressLine(&b, true)
+	p(1, 3, doctor.Result{Registry: "reg.one", Verdict: doctor.OK})
+	p(2, 3, doctor.Result{Registry: "reg.two", Verdict: doctor.BadCredentials})
+	if !strings.Contains(b.String(), "\r\033[Kchecked 2/3 registries (last: reg.two bad credentials)") {
+		t.Errorf("progress line: %q", b.String())
+	}
 }

@@ -200,3 +200,12 @@ func TestHelpHasExamplesAndExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	for shell, want := range map[string]string{"bash": "bash completion", "zsh": "#compdef regauth", "fish": "complete -c regauth", "powershell": "Register-ArgumentCompleter"} {
+		r := newCLI(t).run("completion", shell).wantCode(t, 0)
+		if !strings.Contains(r.out, want) {
+			t.Errorf("completion %s: want %q in the script", shell, want)
+		}
+	}
+}
