@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,6 +15,8 @@ import (
 
 type serveOptions struct {
 	Like string
+	// TLS is "" (plain http), "valid", or a fault of sandbox.TLSFault.
+	TLS  string
 	stop func() // restores default signal handling
 }
 
@@ -28,11 +31,29 @@ func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Like: like})
+	opts := sandbox.Options{Like: like}
+	if o.TLS != "" {
+		fault := sandbox.TLSFault(o.TLS)
+		if o.TLS == "valid" {
+			fault = sandbox.TLSValid
+		}
+		opts.TLS = &sandbox.TLSOptions{Fault: fault}
+	}
+	sb, err := sandbox.Start(ctx, opts)
 	if err != nil {
+		if strings.Contains(err.Error(), "unknown TLS fault") {
+			return &usageError{fmt.Errorf("--tls %q: want valid, missing-intermediate, wrong-name, expired or self-signed", o.TLS)}
+		}
 		return fmt.Errorf("starting the sandbox: %w", err)
 	}
 	defer sb.Close()
+	caFile := ""
+	if o.TLS != "" {
+		if caFile, err = writeCA(sb); err != nil {
+			return err
+		}
+		defer os.Remove(caFile)
+	}
 
 	digests := make([]string, len(sampleImages))
 	for i, im := range sampleImages {
@@ -42,6 +63,10 @@ func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
 	}
 	sb.ResetRequests()
 	printInfo(out, sb, digests)
+	if caFile != "" {
+		fmt.Fprintf(out, "\nhttps: the certificates are %s; the root CA is in %s\n  regauth probe %s                      # untrusted: the fault and where each client looks for the CA\n  regauth probe %s --ca-file %s\n",
+			o.TLS, caFile, sb.Host(), sb.Host(), caFile)
+	}
 
 	<-ctx.Done()
 	if o.stop != nil {
@@ -52,6 +77,19 @@ func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
 		return fmt.Errorf("stopping the sandbox: %w", err)
 	}
 	return nil
+}
+
+// writeCA puts the sandbox's root CA where a user can point --ca-file.
+func writeCA(sb *sandbox.Sandbox) (string, error) {
+	f, err := os.CreateTemp("", "regauth-sandbox-ca-*.pem")
+	if err != nil {
+		return "", fmt.Errorf("writing the CA certificate: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(sb.CAPEM()); err != nil {
+		return "", fmt.Errorf("writing the CA certificate: %w", err)
+	}
+	return f.Name(), nil
 }
 
 func printInfo(out io.Writer, sb *sandbox.Sandbox, digests []string) {
