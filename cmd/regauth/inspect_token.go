@@ -104,6 +104,10 @@ func readInput(o *inspectTokenOptions) ([]byte, error) {
 	switch {
 	case o.Input == "-":
 		r = o.g.deps.In
+		if f, ok := r.(*os.File); ok && render.IsTerminal(f) {
+			// Without this the command looks hung to someone who forgot the token.
+			fmt.Fprintln(o.g.deps.ErrOut, "regauth: inspect-token: reading a token from the terminal; paste it and press Ctrl-D (or give TOKEN, @FILE, or pipe it in)")
+		}
 	case strings.HasPrefix(o.Input, "@"):
 		f, err := os.Open(o.Input[1:])
 		if err != nil {
