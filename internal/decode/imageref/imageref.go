@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/distribution/reference"
 )
 
 // DockerHubDomain is the domain of Docker Hub image names; its registry API
@@ -68,21 +66,14 @@ func Parse(s string) (Ref, error) {
 	if i := strings.Index(in, "://"); i >= 0 {
 		return Ref{}, fmt.Errorf("invalid reference format %q: an image reference has no scheme (write %s; use --plain-http for a plain-http registry)", in, in[i+3:])
 	}
-	named, err := reference.ParseNormalizedNamed(in)
+	p, err := parseNormalized(in)
 	if err != nil {
 		return Ref{}, explain(in, err)
 	}
-	r := Ref{
-		Input:      s,
-		Domain:     reference.Domain(named),
-		Repository: reference.Path(named),
+	if p.domain == "" {
+		return Ref{}, fmt.Errorf("invalid reference format %q: %q is not a valid registry host name, so the name has no registry to pull from", in, strings.SplitN(p.path, "/", 2)[0])
 	}
-	if t, ok := named.(reference.Tagged); ok {
-		r.Tag = t.Tag()
-	}
-	if d, ok := named.(reference.Digested); ok {
-		r.Digest = d.Digest().String()
-	}
+	r := Ref{Input: s, Domain: p.domain, Repository: p.path, Tag: p.tag, Digest: p.digest}
 	r.DockerHub = r.Domain == DockerHubDomain
 	r.Registry = r.Domain
 	if r.DockerHub {
@@ -96,18 +87,13 @@ func Parse(s string) (Ref, error) {
 		// The daemon pulls name@digest and forgets the tag.
 		r.Tag = ""
 	}
-	full := named
-	if r.Digest == "" {
-		full = reference.TagNameOnly(named)
-	} else if c, ok := named.(reference.Canonical); ok {
-		n, _ := reference.WithName(named.Name())
-		if full, err = reference.WithDigest(n, c.Digest()); err != nil {
-			return Ref{}, explain(in, err)
-		}
+	r.FamiliarName = familiarName(r.Domain, r.Repository)
+	suffix := ":" + r.Tag
+	if r.Digest != "" {
+		suffix = "@" + r.Digest
 	}
-	r.Canonical = full.String()
-	r.Familiar = reference.FamiliarString(full)
-	r.FamiliarName = reference.FamiliarName(named)
+	r.Canonical = r.Domain + "/" + r.Repository + suffix
+	r.Familiar = r.FamiliarName + suffix
 	return r, nil
 }
 
@@ -132,27 +118,20 @@ func notes(in string, r Ref) []string {
 	return out
 }
 
-// explain turns the parser's errors into one line naming the input and,
-// where the parser is terse, what to change.
+// explain turns the parser's errors into one line naming the input and
+// what to change.
 func explain(in string, err error) error {
 	switch {
-	case errors.Is(err, reference.ErrNameContainsUppercase):
+	case errors.Is(err, errUppercase):
 		return fmt.Errorf("invalid reference format %q: repository name must be lowercase", in)
-	case errors.Is(err, reference.ErrNameTooLong):
+	case errors.Is(err, errTooLong):
 		return fmt.Errorf("invalid reference format %q: %v", in, err)
-	case errors.Is(err, reference.ErrNameEmpty):
-		return fmt.Errorf("invalid reference format %q: the repository name is empty", in)
-	case errors.Is(err, reference.ErrReferenceInvalidFormat) && strings.Contains(in, "@"):
+	case errors.Is(err, errHexName):
+		return fmt.Errorf("invalid repository name %q: cannot specify 64-byte hexadecimal strings (an image ID, not a name)", in)
+	case errors.Is(err, errDigest):
+		return fmt.Errorf("invalid reference format %q: %v; want @sha256: and 64 lower-case hex digits", in, err)
+	case strings.Contains(in, "@"):
 		return fmt.Errorf("invalid reference format %q: bad digest after @; want @sha256: and 64 lower-case hex digits", in)
-	case errors.Is(err, reference.ErrReferenceInvalidFormat):
-		return fmt.Errorf("invalid reference format %q: want [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST], with a lower-case name of letters, digits and . _ - separators", in)
 	}
-	msg := err.Error()
-	if strings.Contains(msg, "digest") {
-		return fmt.Errorf("invalid reference format %q: bad digest (%s); want @sha256: and 64 hex digits", in, msg)
-	}
-	if strings.Contains(msg, in) {
-		return errors.New(msg)
-	}
-	return fmt.Errorf("invalid reference format %q: %s", in, msg)
+	return fmt.Errorf("invalid reference format %q: want [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST], with a lower-case name of letters, digits and . _ - separators", in)
 }
