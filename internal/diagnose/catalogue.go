@@ -1,5 +1,7 @@
 package diagnose
 
+import "sync"
+
 // Code names a diagnosis. Every code is in the catalogue below and in
 // docs/diagnoses.md; a test holds the two together.
 type Code string
@@ -81,13 +83,18 @@ const (
 	StaleCredentials   Code = "STALE_CREDENTIALS"
 )
 
-var catalogue = map[Code]Entry{}
+// catalogue is filled on first use, not at package init: most runs (a
+// clean login, `version`) never look a code up, and start-up time counts.
+var (
+	catalogue     = map[Code]Entry{}
+	catalogueOnce sync.Once
+)
 
 func add(code Code, sev Severity, title, hint string) {
 	catalogue[code] = Entry{Code: code, Severity: sev, Title: title, Hint: hint}
 }
 
-func init() {
+func fill() {
 	add(PlaintextPassword, Warning, "a secret is stored in the config file",
 		"Configure a credential helper (credsStore or credHelpers) and run docker login again so the secret leaves the file.")
 	add(InvalidAuthEncoding, Error, "an auth value cannot be decoded",
@@ -204,6 +211,7 @@ func init() {
 // Lookup returns the catalogue entry for code; an unknown code is an error
 // with no hint.
 func Lookup(code Code) Entry {
+	catalogueOnce.Do(fill)
 	if e, ok := catalogue[code]; ok {
 		return e
 	}
@@ -212,6 +220,7 @@ func Lookup(code Code) Entry {
 
 // All returns every catalogued code.
 func All() []Entry {
+	catalogueOnce.Do(fill)
 	out := make([]Entry, 0, len(catalogue))
 	for _, e := range catalogue {
 		out = append(out, e)
