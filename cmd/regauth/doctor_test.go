@@ -77,6 +77,11 @@ esac
 	}
 
 	r = c.run("doctor", "--timeout", "3s", "-o", "json").wantCode(t, 3)
+	for _, s := range []string{"Stale-Password-1", "Carol-Secret-2", harbor.Users()["alice"]} {
+		if strings.Contains(r.out+r.err, s) {
+			t.Errorf("doctor -o json leaked %q", s)
+		}
+	}
 	var doc struct {
 		SchemaVersion int `json:"schemaVersion"`
 		Registries    []struct {
