@@ -70,37 +70,51 @@ func (e *Error) Error() string {
 // Get runs "docker-credential-<name> get" with serverURL on stdin, killing
 // it after timeout (DefaultTimeout if timeout <= 0).
 func Get(ctx context.Context, name, serverURL string, timeout time.Duration) (Result, error) {
-	helper := "docker-credential-" + name
-	if strings.ContainsAny(name, `/\`) {
-		// The CLI would run a path relative to the working directory; a
-		// config file from elsewhere must not make us run arbitrary files.
-		return Result{}, &Error{Kind: KindFailed, Helper: helper, Msg: "the helper name contains a path separator; not running it"}
-	}
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	runCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	var run *helperRun
-	program := func(args ...string) client.Program {
-		run = newHelperRun(runCtx, helper, args...)
-		return run
-	}
+	var creds *credentials.Credentials
 	start := time.Now()
-	creds, err := client.Get(program, serverURL)
+	err := invoke(ctx, name, "get", timeout, func(p client.ProgramFunc) (err error) {
+		creds, err = client.Get(p, serverURL)
+		return err
+	})
 	res := Result{Latency: time.Since(start)}
-	if err == nil && run != nil && run.stdout.truncated {
-		err = errors.New("stdout too large")
-	}
 	if err != nil {
-		return res, classify(runCtx, ctx, helper, timeout, run, err)
+		return res, err
 	}
 	res.Username, res.Secret, res.SecretKind = creds.Username, creds.Secret, "password"
 	if creds.Username == tokenUsername {
 		res.Username, res.SecretKind = "", "identitytoken"
 	}
 	return res, nil
+}
+
+// invoke runs one helper action through the helpers' client library with
+// a bounded program, and turns a failure into an *Error.
+func invoke(ctx context.Context, name, action string, timeout time.Duration, call func(client.ProgramFunc) error) error {
+	helper := "docker-credential-" + name
+	if strings.ContainsAny(name, `/\`) {
+		// The CLI would run a path relative to the working directory; a
+		// config file from elsewhere must not make us run arbitrary files.
+		return &Error{Kind: KindFailed, Helper: helper, Action: action, Msg: "the helper name contains a path separator; not running it"}
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	runCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var run *helperRun
+	err := call(func(args ...string) client.Program {
+		run = newHelperRun(runCtx, helper, args...)
+		return run
+	})
+	if err == nil && run != nil && run.stdout.truncated {
+		err = errors.New("stdout too large")
+	}
+	if err != nil {
+		e := classify(runCtx, ctx, helper, timeout, run, err)
+		e.Action = action
+		return e
+	}
+	return nil
 }
 
 // classify turns what client.Get reported, and what the run recorded, into
