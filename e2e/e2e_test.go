@@ -51,12 +51,12 @@ func docker(t *testing.T) string {
 // status and Authorization scheme, line by line.
 func compareWire(t *testing.T, logPath string, dockerRun, regauthRun func() ran) (dockerRes, regauthRes ran, wire []string) {
 	t.Helper()
-	n := len(logLines(t, logPath, 0))
+	n := len(settledLines(t, logPath, 0))
 	dockerRes = dockerRun()
-	dockerWire := logLines(t, logPath, n)
+	dockerWire := settledLines(t, logPath, n)
 	n += len(dockerWire)
 	regauthRes = regauthRun()
-	ours := logLines(t, logPath, n)
+	ours := settledLines(t, logPath, n)
 	if strings.Join(ours, "\n") != strings.Join(dockerWire, "\n") {
 		t.Errorf("regauth's requests differ from docker's (nginx access log)\n--- docker ---\n%s\n--- regauth ---\n%s\n--- regauth output ---\n%s",
 			strings.Join(dockerWire, "\n"), strings.Join(ours, "\n"), regauthRes.out)
@@ -162,12 +162,12 @@ func TestPullTraceOfPushedImage(t *testing.T) {
 		t.Fatalf("pushing through nginx to registry 2.8: %v", err)
 	}
 	home := t.TempDir()
-	n := len(logLines(t, s.accessLog, 0))
+	n := len(settledLines(t, s.accessLog, 0))
 	r := runTool(t, home, s.users["alice"], s.regauth, "pull-trace", s.harbor+"/library/hello:latest", "-u", "alice", "--password-stdin")
 	if r.code != 0 || !strings.Contains(r.out, digest) {
 		t.Fatalf("pull-trace of a pushed image: exit %d, want the digest %s\n%s%s", r.code, digest, r.out, r.err)
 	}
-	wire := strings.Join(logLines(t, s.accessLog, n), "\n")
+	wire := strings.Join(settledLines(t, s.accessLog, n), "\n")
 	for _, want := range []string{
 		"GET /service/token?account=alice&scope=repository%3Alibrary%2Fhello%3Apull&service=harbor-registry 200 Basic",
 		"HEAD /v2/library/hello/manifests/latest 200 Bearer",
