@@ -55,6 +55,12 @@ const (
 	RegistryUnreachable Code = "REGISTRY_UNREACHABLE"
 	HTTPFallback        Code = "HTTP_FALLBACK"
 	OAuthFallback       Code = "OAUTH_FALLBACK"
+	// Client-specific findings (--client, compare).
+	TokenPOSTRefused               Code = "TOKEN_POST_REFUSED"
+	NoFallbackOn405WithoutUsername Code = "NO_FALLBACK_ON_405_WITHOUT_USERNAME"
+	PingStatusRefused              Code = "PING_STATUS_REFUSED"
+	RepeatedUnauthorized           Code = "REPEATED_UNAUTHORIZED"
+	ClientDiverges                 Code = "CLIENT_DIVERGES"
 	RedirectDropsAuth   Code = "REDIRECT_AUTH_DROPPED"
 	RealmMissing        Code = "REALM_MISSING"
 	RealmInvalid        Code = "REALM_INVALID"
@@ -165,6 +171,16 @@ func fill() {
 		"Docker falls back to http only for insecure registries (loopback always counts); serve TLS or list the host in insecure-registries.")
 	add(OAuthFallback, Info, "the OAuth2 POST was refused; GET was used",
 		"containerd falls back to GET on 400, 401, 404 and 405; the Docker engine never sends the POST unless it holds an identity token.")
+	add(TokenPOSTRefused, Error, "the token service refuses the OAuth2 POST and this client does not fall back to GET",
+		"Have the token service (or the proxy in front of it) accept POST on the realm, or answer it with 404, 401 or 400 so containerd falls back to GET; Docker's classic store and podman use GET and are not affected.")
+	add(NoFallbackOn405WithoutUsername, Error, "405 on the identity-token POST: containerd falls back to GET only with a username",
+		"Store a username and password instead of an identity token (docker login with --password-stdin against this registry), or make the token service accept POST.")
+	add(PingStatusRefused, Error, "the client accepts only 200 or 401 from GET /v2/",
+		"containers/image (podman, skopeo, cri-o) stops at any other answer to its ping; make /v2/ answer 200 or 401 (a proxy's redirect or 403 there breaks podman, not Docker).")
+	add(RepeatedUnauthorized, Error, "the registry answered 401 again with the token the client holds",
+		"containerd gives up after a second 401 with error= for the same request, or after a few 401s without one; check the token's access list and the registry's token settings.")
+	add(ClientDiverges, Info, "the clients take different paths on the wire",
+		"Compare the steps: the first difference is usually where one client succeeds and another fails.")
 	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",
 		"Clients drop credentials when a redirect leaves the registry host; signed URLs carry their own authorisation.")
 	add(RealmMissing, Error, "the Bearer challenge has no realm",

@@ -10,12 +10,27 @@ import (
 	"time"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
+	"github.com/regauth/regauth/internal/decode/imageref"
 )
 
 // engine carries one trace's state between steps.
 type engine struct {
 	opts  Options
+	prof  *Profile
 	trace *Trace
+	// image is the pull's reference, for the client's error text.
+	image *imageref.Ref
+	// authFailed is the error= on which a client that authenticates on
+	// 401 gave up.
+	authFailed string
+}
+
+// clientName is the replayed client's short name for messages.
+func (e *engine) clientName() string {
+	if e.prof == nil {
+		return "Docker"
+	}
+	return e.prof.Short()
 }
 
 // send performs req as one step and records everything about it. It never

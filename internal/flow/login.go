@@ -37,7 +37,9 @@ func Login(ctx context.Context, opts Options) *Trace {
 func newEngine(opts Options, command string) *engine {
 	opts.defaults()
 	t := &Trace{Command: command, Registry: opts.Registry, Started: opts.Now(), Proxy: opts.Proxy}
-	e := &engine{opts: opts, trace: t}
+	prof := opts.Profile
+	t.Client = &ClientInfo{ID: prof.ID(), Title: prof.Title, Basis: prof.Basis, Verified: prof.Verified, Why: opts.ClientNote}
+	e := &engine{opts: opts, prof: prof, trace: t}
 	e.learnCredentials()
 	return e
 }
@@ -301,6 +303,7 @@ func (e *engine) finish() {
 	}
 	t.Duration = e.opts.Now().Sub(t.Started)
 	diagnose.Sort(t.Diagnoses)
+	e.clientError()
 }
 
 func (e *engine) stop(v Verdict, summary string) {

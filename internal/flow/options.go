@@ -40,6 +40,12 @@ type Options struct {
 	Redactor *redact.Redactor
 	// Proxy describes the proxy in use, for the trace; empty for none.
 	Proxy string
+	// Profile is the client whose handshake is replayed; nil is Docker
+	// (classic store).
+	Profile *Profile
+	// ClientNote says why this profile was chosen ("Docker 20.10.24 at
+	// unix:///var/run/docker.sock uses the classic image store").
+	ClientNote string
 }
 
 func (o *Options) defaults() {
@@ -57,6 +63,12 @@ func (o *Options) defaults() {
 	}
 	if o.Redactor == nil {
 		o.Redactor = redact.New(false)
+	}
+	if o.Profile == nil {
+		o.Profile, _ = LookupProfile(DefaultClient)
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = o.Profile.UserAgent
 	}
 	if o.UserAgent == "" {
 		o.UserAgent = "regauth (docker-compatible)"

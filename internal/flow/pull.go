@@ -46,10 +46,14 @@ type puller struct {
 	noChallenge bool
 	// insufficient is the step whose 401 said error="insufficient_scope".
 	insufficient *Step
+	// handler is the auth scheme a client that authenticates on 401 holds
+	// for the host ("bearer", "basic").
+	handler string
 }
 
 func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *PullReport) {
 	p := &puller{engine: newEngine(opts, "pull-trace"), req: req, rep: &PullReport{Image: req.Image, Scopes: []ScopeRow{}}}
+	p.image = &p.req.Image
 	t := p.trace
 	defer p.finish()
 
@@ -64,12 +68,17 @@ func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *Pull
 		return t, p.rep
 	}
 	p.ep = ep
-	base, ping := p.ping(ctx, ep)
-	if ping == nil {
-		return t, p.rep
+	if p.prof.Ping.Send {
+		base, ping := p.ping(ctx, ep)
+		if ping == nil {
+			return t, p.rep
+		}
+		p.base = base
+		ok = p.pingAccepted(ping)
+		if ok && p.prof.Manifest.Auth == AuthFromPing {
+			ok = p.authorisePull(ctx, ping)
+		}
 	}
-	p.base = base
-	ok = p.authorisePull(ctx, ping)
 	if ok {
 		ok = p.pullManifest(ctx)
 	}
@@ -142,7 +151,11 @@ func (p *puller) operation() string {
 }
 
 func (p *puller) manifestURL(ref string) string {
-	return p.base + "/v2/" + p.req.Image.Repository + "/manifests/" + ref
+	return p.base + p.manifestPath(ref)
+}
+
+func (p *puller) manifestPath(ref string) string {
+	return "/v2/" + p.req.Image.Repository + "/manifests/" + ref
 }
 
 func (p *puller) lastStep(kind StepKind) *Step {

@@ -69,7 +69,7 @@ func (p *puller) platformManifest(ctx context.Context) (platformPick, bool) {
 	if d.Platform != nil {
 		plat = d.Platform.String()
 	}
-	st := p.manifestRequest(ctx, http.MethodGet, p.manifestURL(d.Digest), fmt.Sprintf("Fetch the %s image manifest the index lists (by digest)", plat))
+	st := p.manifestRequest(ctx, http.MethodGet, p.manifestURL(d.Digest), fmt.Sprintf("Fetch the %s image manifest the index lists (by digest)", plat), p.prof.Manifest.Accept)
 	if st.Response == nil {
 		p.transportFailure(st, "registry", p.ep.Host)
 		return platformPick{}, false

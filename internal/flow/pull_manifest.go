@@ -15,17 +15,18 @@ import (
 	"github.com/regauth/regauth/internal/diagnose"
 )
 
-// manifestRequest sends HEAD or GET of a manifest with the engine's Accept
-// lines (one header line per type) and the pull's Authorization.
-func (p *puller) manifestRequest(ctx context.Context, method, url, title string) *Step {
+// manifestRequest sends HEAD or GET of a manifest with the profile's Accept
+// form and headers and the pull's Authorization.
+func (p *puller) manifestRequest(ctx context.Context, method, url, title string, accept []string) *Step {
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		st := &Step{Index: len(p.trace.Steps) + 1, Kind: StepManifest, Title: title, Err: err.Error(), Started: p.opts.Now()}
 		p.trace.Steps = append(p.trace.Steps, st)
 		return st
 	}
-	for _, mt := range manifest.Accept {
-		req.Header.Add("Accept", mt)
+	p.prof.Manifest.setAccept(req.Header, accept)
+	for k, vs := range p.prof.Headers {
+		req.Header[k] = append([]string(nil), vs...)
 	}
 	if p.auth != "" {
 		req.Header.Set("Authorization", p.auth)
@@ -36,39 +37,61 @@ func (p *puller) manifestRequest(ctx context.Context, method, url, title string)
 	return st
 }
 
-// pullManifest is the engine's tag resolution and manifest fetch: for a
-// tag, HEAD; with a digest in the answer, GET by that digest (the engine's
-// next request); without one, or on an error, GET of the same URL (HEAD has
-// no body to read the error from). A digest reference goes straight to GET.
+// pullManifest is the client's tag resolution and manifest fetch. Docker
+// and containerd HEAD the tag and GET the digest it names (without one, or
+// on an error Docker reads, GET of the same URL); containers/image GETs the
+// tag. A digest reference goes straight to GET.
 func (p *puller) pullManifest(ctx context.Context) bool {
 	img := p.req.Image
+	rule := p.prof.Manifest
+	who := p.clientName()
 	if img.ByDigest() {
-		st := p.manifestRequest(ctx, http.MethodGet, p.manifestURL(img.Digest), "Fetch the manifest by digest (a digest reference: Docker sends no HEAD)")
-		return p.readManifest(st, img.Digest, "")
+		st, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Digest), fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who), rule.Accept)
+		return ok && p.readManifest(st, img.Digest, "")
 	}
-	head := p.manifestRequest(ctx, http.MethodHead, p.manifestURL(img.Tag), fmt.Sprintf("Resolve the tag %s (HEAD, as Docker does first)", img.Tag))
+	if rule.Sequence == GetTag {
+		st, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest of the tag %s (GET: %s sends no HEAD)", img.Tag, who), rule.Accept)
+		return ok && p.readManifest(st, "", "")
+	}
+	head, ok := p.registryRequest(ctx, http.MethodHead, p.manifestPath(img.Tag), fmt.Sprintf("Resolve the tag %s (HEAD, as %s does first)", img.Tag, who), rule.Accept)
+	if !ok {
+		return false
+	}
 	if head.Response == nil {
 		p.transportFailure(head, "registry", p.ep.Host)
 		return false
 	}
 	r := head.Response
 	dgst := r.Headers.Get("Docker-Content-Digest")
-	if r.Status >= 200 && r.Status < 400 && dgst != "" {
+	if r.Status >= 200 && r.Status < 400 && dgst != "" && (!rule.DigestAcceptFromHead || r.Headers.Get("Content-Length") != "") {
 		if !validDigest(dgst) {
 			p.badDigest(head, "Docker-Content-Digest", dgst)
 			return false
 		}
-		head.Notes = append(head.Notes, "the answer names the digest: Docker fetches the manifest by that digest next")
-		get := p.manifestRequest(ctx, http.MethodGet, p.manifestURL(dgst), "Fetch the manifest by digest, as Docker does next")
-		return p.readManifest(get, dgst, "Docker-Content-Digest of the HEAD")
+		head.Notes = append(head.Notes, fmt.Sprintf("the answer names the digest: %s fetches the manifest by that digest next", who))
+		accept := rule.Accept
+		if rule.DigestAcceptFromHead {
+			// containerd's fetcher asks for the type the HEAD named.
+			accept = []string{r.ContentType(), "*/*"}
+			if accept[0] == "" {
+				accept = accept[1:]
+			}
+		}
+		get, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(dgst), fmt.Sprintf("Fetch the manifest by digest, as %s does next", who), accept)
+		return ok && p.readManifest(get, dgst, "Docker-Content-Digest of the HEAD")
 	}
 	if r.Status >= 400 {
-		head.Notes = append(head.Notes, fmt.Sprintf("%d: a HEAD answer has no body, so Docker repeats the request as GET to read the error", r.Status))
+		if !rule.headErrorGET(r.Status) {
+			head.Notes = append(head.Notes, fmt.Sprintf("%d: %s takes the HEAD's status as the answer (it repeats a HEAD as GET only on 405)", r.Status, who))
+			p.registryError(head)
+			return false
+		}
+		head.Notes = append(head.Notes, fmt.Sprintf("%d: a HEAD answer has no body, so %s repeats the request as GET to read the error", r.Status, who))
 	} else {
-		head.Notes = append(head.Notes, fmt.Sprintf("%d without Docker-Content-Digest: Docker repeats the request as GET", r.Status))
+		head.Notes = append(head.Notes, fmt.Sprintf("%d without Docker-Content-Digest: %s repeats the request as GET", r.Status, who))
 	}
-	get := p.manifestRequest(ctx, http.MethodGet, p.manifestURL(img.Tag), "Fetch the manifest, as Docker does after that HEAD")
-	return p.readManifest(get, "", "")
+	get, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest, as %s does after that HEAD", who), rule.Accept)
+	return ok && p.readManifest(get, "", "")
 }
 
 // readManifest judges a manifest GET. want is the digest the request named

@@ -39,6 +39,16 @@ func pullSandbox(t *testing.T, like sandbox.Like) (*sandbox.Sandbox, map[string]
 
 func pullAs(t *testing.T, sb *sandbox.Sandbox, user, image string, req PullRequest) (*Trace, *PullReport) {
 	t.Helper()
+	return pullAsReq(t, sb, user, image, req, nil)
+}
+
+func pullAsWith(t *testing.T, sb *sandbox.Sandbox, user, image string, edit func(*Options)) (*Trace, *PullReport) {
+	t.Helper()
+	return pullAsReq(t, sb, user, image, PullRequest{}, edit)
+}
+
+func pullAsReq(t *testing.T, sb *sandbox.Sandbox, user, image string, req PullRequest, edit func(*Options)) (*Trace, *PullReport) {
+	t.Helper()
 	ref, err := imageref.Parse(sb.Host() + "/" + image)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +61,9 @@ func pullAs(t *testing.T, sb *sandbox.Sandbox, user, image string, req PullReque
 	o.Registry, o.PlainHTTP = ref.Registry, true
 	if user == "" {
 		o.Anonymous = true
+	}
+	if edit != nil {
+		edit(&o)
 	}
 	req.Image = ref
 	return Pull(context.Background(), o, req)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
@@ -18,14 +19,15 @@ import (
 // dockerClientID is what `docker login` sends as client_id.
 const dockerClientID = "docker"
 
-// obtainToken performs the token step for a Bearer challenge and returns the
-// token to send. scopes nil means a login (offline_token, no scope).
+// obtainToken performs the token step for a Bearer challenge as the
+// profile's client asks and returns the token to send. scopes nil means a
+// login (no scope).
 func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch challenge.Challenge, scopes []string) (string, bool) {
 	t := e.trace
 	c := e.opts.Credentials
 	if c.RegistryToken != "" {
 		t.Steps[len(t.Steps)-1].Notes = append(t.Steps[len(t.Steps)-1].Notes,
-			"a registrytoken is stored: Docker sends it as the Bearer token without asking the token service")
+			"a registrytoken is stored: "+e.clientName()+" sends it as the Bearer token without asking the token service")
 		e.viewToken(nil, c.RegistryToken, nil)
 		return c.RegistryToken, true
 	}
@@ -35,24 +37,72 @@ func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch c
 	}
 	login := scopes == nil
 	service := ch.Params["service"]
+	rule := e.prof.Token
+	if rule.MergeChallengeScope {
+		scopes = mergeScopes(scopes, ch.Params["scope"])
+	}
+	fallback := rule.Fallback
+	fallbackText := rule.FallbackText
+	if e.opts.OAuth && fallback == nil {
+		fallback = func(status int, _ bool) bool { return oauthFallsBack(status) }
+		fallbackText = "400, 401, 404 and 405 (as containerd does)"
+	}
 
 	var st *Step
+	var get basicCred
 	switch {
 	case c.IdentityToken != "":
 		st = e.postToken(ctx, realm, service, scopes, url.Values{
 			"grant_type": {"refresh_token"}, "refresh_token": {c.IdentityToken}}, "Exchange the identity token (OAuth2 POST, grant_type=refresh_token)")
-	case e.opts.OAuth && c.Username != "" && c.Password != "":
-		st = e.postToken(ctx, realm, service, scopes, url.Values{
-			"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}, "access_type": {"offline"}}, "Request a token (OAuth2 POST, grant_type=password)")
-		if st.Response != nil && oauthFallsBack(st.Response.Status) {
-			st.Notes = append(st.Notes, fmt.Sprintf("%d: containerd falls back to GET with Basic credentials on 400, 401, 404 and 405", st.Response.Status))
-			t.diag(diagnose.OAuthFallback, fmt.Sprintf("the token service answered the OAuth2 POST with %d; GET was used instead", st.Response.Status), "")
-			st = e.getToken(ctx, realm, service, scopes, login)
+		get = basicCred{secret: c.IdentityToken}
+	case c.Username != "" && c.Password != "" && (rule.Post == PostWithSecret || e.opts.OAuth):
+		form := url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}
+		if rule.PasswordGrantOffline || e.opts.OAuth {
+			form.Set("access_type", "offline")
 		}
+		st = e.postToken(ctx, realm, service, scopes, form, "Request a token (OAuth2 POST, grant_type=password)")
+		get = basicCred{user: c.Username, secret: c.Password}
 	default:
-		st = e.getToken(ctx, realm, service, scopes, login)
+		st = e.getToken(ctx, realm, service, scopes, login, basicCred{user: c.Username, secret: c.Password})
+		return e.readToken(st, realm)
+	}
+	if st.Response == nil || st.Response.Status == http.StatusOK {
+		return e.readToken(st, realm)
+	}
+	status := st.Response.Status
+	switch {
+	case fallback != nil && fallback(status, get.user != ""):
+		st.Notes = append(st.Notes, fmt.Sprintf("%d: %s falls back to GET on %s", status, e.clientName(), fallbackText))
+		t.diag(diagnose.OAuthFallback, fmt.Sprintf("the token service answered the OAuth2 POST with %d; %s used GET instead", status, e.clientName()), "")
+		if c.IdentityToken != "" && e.prof.Token.Basic != BasicWithSecret {
+			// Only containerd sends an identity token as Basic ":token".
+			get = basicCred{}
+		}
+		st = e.getToken(ctx, realm, service, scopes, login, get)
+	case fallback != nil:
+		e.postRefused(st, realm, fallbackText, get.user != "")
 	}
 	return e.readToken(st, realm)
+}
+
+// basicCred is what a token GET sends as Basic: containerd sends ":token"
+// for an identity token, others need a username and a password.
+type basicCred struct{ user, secret string }
+
+// mergeScopes adds the challenge's scope to the client's own, sorted and
+// without duplicates, as containerd's GetTokenScopes does.
+func mergeScopes(own []string, challengeScope string) []string {
+	out := append([]string(nil), own...)
+	for _, s := range strings.Fields(challengeScope) {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func oauthFallsBack(status int) bool {
@@ -63,21 +113,37 @@ func oauthFallsBack(status int) bool {
 	return false
 }
 
-// getToken is the Docker engine's GET token request: the realm's own query
-// kept, account/client_id/offline_token/scope/service added, keys sorted as
-// url.Values.Encode sorts them, Basic credentials when both user and
-// password are known.
-func (e *engine) getToken(ctx context.Context, realm *url.URL, service string, scopes []string, login bool) *Step {
-	c := e.opts.Credentials
+// postRefused explains an OAuth2 POST refusal the client does not fall back
+// from: the client that uses GET (Docker) gets a token where this one fails.
+func (e *engine) postRefused(st *Step, realm *url.URL, fallbackText string, hasUsername bool) {
+	status := st.Response.Status
+	if status == http.StatusMethodNotAllowed && !hasUsername {
+		e.trace.diag(diagnose.NoFallbackOn405WithoutUsername, fmt.Sprintf("%s answered the OAuth2 POST (grant_type=refresh_token) with 405: %s falls back to GET on 405 only when there is a username, and an identity token has none", realm.Redacted(), e.clientName()),
+			"Log in again so a username and password are stored instead of an identity token, or have the token service accept POST.")
+		return
+	}
+	e.trace.diag(diagnose.TokenPOSTRefused, fmt.Sprintf("%s answered the OAuth2 POST with %d; %s falls back to GET only on %s, so it fails here, while Docker (classic store) and podman ask with GET and get a token", realm.Redacted(), status, e.clientName(), fallbackText),
+		"Have the token service (or the proxy in front of it) accept POST on the realm, or answer it with 404/401/400 so the client falls back to GET.")
+}
+
+// getToken is the token GET as the profile's client builds it: the realm's
+// own query kept, the client's fields added, keys sorted as url.Values.Encode
+// sorts them.
+func (e *engine) getToken(ctx context.Context, realm *url.URL, service string, scopes []string, login bool, cred basicCred) *Step {
+	rule := e.prof.Token
 	u := *realm
 	q := u.Query()
-	withBasic := c.Username != "" && c.Password != ""
-	if withBasic {
-		q.Set("account", c.Username)
+	withBasic := cred.secret != "" && (cred.user != "" || rule.Basic == BasicWithSecret)
+	if rule.Account && cred.user != "" && (withBasic || !rule.AccountNeedsPassword) {
+		q.Set("account", cred.user)
 	}
-	if login {
-		q.Set("client_id", dockerClientID)
-		q.Set("offline_token", "true")
+	if login && e.prof.Login != nil {
+		for k, v := range e.prof.Login.Fields {
+			q.Set(k, v)
+		}
+	}
+	for k, v := range rule.GetFields {
+		q.Set(k, v)
 	}
 	for _, s := range scopes {
 		q.Add("scope", s)
@@ -89,7 +155,7 @@ func (e *engine) getToken(ctx context.Context, realm *url.URL, service string, s
 	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
 	title := "Request a token"
 	if withBasic {
-		req.SetBasicAuth(c.Username, c.Password)
+		req.SetBasicAuth(cred.user, cred.secret)
 		title += " with Basic credentials"
 	} else {
 		title += " anonymously"
@@ -97,16 +163,26 @@ func (e *engine) getToken(ctx context.Context, realm *url.URL, service string, s
 	return e.send(ctx, StepToken, title, req)
 }
 
-// postToken is the OAuth2 form POST (token.md's oauth variant).
+// postToken is the OAuth2 form POST (token.md's oauth variant) with the
+// profile's client_id and scope form.
 func (e *engine) postToken(ctx context.Context, realm *url.URL, service string, scopes []string, form url.Values, title string) *Step {
-	form.Set("client_id", dockerClientID)
-	form.Set("scope", strings.Join(scopes, " "))
-	if service != "" {
+	rule := e.prof.Token
+	form.Set("client_id", rule.ClientID)
+	switch {
+	case len(scopes) == 0 && rule.OmitEmptyScope:
+	case rule.ScopeEach:
+		for _, s := range scopes {
+			form.Add("scope", s)
+		}
+	default:
+		form.Set("scope", strings.Join(scopes, " "))
+	}
+	if service != "" || rule.PostServiceAlways {
 		form.Set("service", service)
 	}
 	body := form.Encode()
 	req, _ := http.NewRequest(http.MethodPost, realm.String(), strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", orDefault(rule.PostContentType, "application/x-www-form-urlencoded"))
 	return e.send(ctx, StepToken, title, req)
 }
 

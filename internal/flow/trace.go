@@ -126,9 +126,26 @@ const (
 	VerdictTransport Verdict = "transport-error"
 )
 
+// ClientInfo names the client profile a trace replays.
+type ClientInfo struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Basis says whether the profile was checked against the real client
+	// or follows its source only.
+	Basis    string `json:"basis"`
+	Verified bool   `json:"verified"`
+	// Why says why this profile was used (the Docker daemon's store).
+	Why string `json:"why,omitempty"`
+	// Error is the line the client itself prints for this failure; Events
+	// the lines around it (the kubelet's pod events).
+	Error  string   `json:"error,omitempty"`
+	Events []string `json:"events,omitempty"`
+}
+
 // Trace is the result of one handshake.
 type Trace struct {
 	Command     string               `json:"command"`
+	Client      *ClientInfo          `json:"client"`
 	Registry    string               `json:"registry"`
 	Endpoint    string               `json:"endpoint"`
 	Credentials Credentials          `json:"credentials"`

@@ -33,7 +33,13 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 	} else if t.Credentials.IdentityToken != "" {
 		who = "with an identity token"
 	}
-	p.line("%s %s %s (credentials: %s)", st.Bold(t.Command), r.String(t.Registry), who, r.String(t.Credentials.Source))
+	p.line("%s %s %s%s (credentials: %s)", st.Bold(t.Command), r.String(t.Registry), who, clientWords(t.Client), r.String(t.Credentials.Source))
+	if c := t.Client; c != nil && c.ID != flow.DefaultClient {
+		p.line("%s", st.Dim(fmt.Sprintf("client: %s; %s", c.Title, c.Basis)))
+	}
+	if c := t.Client; c != nil && c.Why != "" {
+		p.line("%s", st.Dim("client: "+r.String(c.Why)))
+	}
 	if t.Proxy != "" {
 		p.line("via proxy %s", r.URL(t.Proxy))
 	}
@@ -49,6 +55,14 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 	}
 	writeVerdict(p, t, r, st)
 	return p.err
+}
+
+// clientWords names the replayed client in the first line.
+func clientWords(c *flow.ClientInfo) string {
+	if c == nil {
+		return ""
+	}
+	return ", replaying " + c.ID
 }
 
 type printer struct {
@@ -164,6 +178,13 @@ func writeVerdict(p *printer, t *flow.Trace, r *redact.Redactor, st Style) {
 		p.line("%s %s", st.Red("UNREACHABLE"), r.String(redact.OneLine(t.Summary)))
 	default:
 		p.line("%s %s", st.Red("REFUSED"), r.String(redact.OneLine(t.Summary)))
+	}
+	if c := t.Client; c != nil && len(c.Events) > 0 {
+		p.line("")
+		p.line("%s", st.Bold("kubectl describe pod would show:"))
+		for _, e := range c.Events {
+			p.line("  %s", r.String(redact.OneLine(e)))
+		}
 	}
 	writeDiagnoses(p, t.Diagnoses, r, st)
 }

@@ -21,6 +21,7 @@ const bodyPreview = 4096
 type TraceDoc struct {
 	SchemaVersion int                  `json:"schemaVersion"`
 	Command       string               `json:"command"`
+	Client        *ClientDoc           `json:"client,omitempty"`
 	Registry      string               `json:"registry"`
 	Endpoint      string               `json:"endpoint"`
 	OK            bool                 `json:"ok"`
@@ -33,6 +34,28 @@ type TraceDoc struct {
 	Diagnoses     []diagnose.Diagnosis `json:"diagnoses"`
 	DurationMS    float64              `json:"duration_ms"`
 	Extra         any                  `json:"details,omitempty"`
+}
+
+// ClientDoc names the client profile replayed and what it would print.
+type ClientDoc struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Basis    string   `json:"basis"`
+	Verified bool     `json:"verified"`
+	Why      string   `json:"why,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Events   []string `json:"events,omitempty"`
+}
+
+func clientDoc(c *flow.ClientInfo, r *redact.Redactor) *ClientDoc {
+	if c == nil {
+		return nil
+	}
+	d := &ClientDoc{ID: c.ID, Title: c.Title, Basis: c.Basis, Verified: c.Verified, Why: r.String(c.Why), Error: r.String(redact.OneLine(c.Error))}
+	for _, e := range c.Events {
+		d.Events = append(d.Events, r.String(redact.OneLine(e)))
+	}
+	return d
 }
 
 // CredentialsDoc says who the trace authenticated as, never with what.
@@ -88,6 +111,7 @@ func NewTraceDoc(t *flow.Trace, r *redact.Redactor) TraceDoc {
 	doc := TraceDoc{
 		SchemaVersion: SchemaVersion,
 		Command:       t.Command,
+		Client:        clientDoc(t.Client, r),
 		Registry:      r.String(t.Registry),
 		Endpoint:      r.URL(t.Endpoint),
 		OK:            t.OK(),

@@ -1,0 +1,279 @@
+package flow
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Profile is one client's handshake as data: the choices in which clients
+// differ, read by the engine instead of `if client == ...` branches. The
+// facts behind each value are in ../shared/reference/clients.md and
+// docs/clients.md, with the source file and function they come from.
+type Profile struct {
+	// Name is the canonical name (--client NAME); Version is the release
+	// the profile follows. Legacy profiles replay an older release and are
+	// chosen with NAME@VERSION only.
+	Name, Version string
+	Legacy        bool
+	// Variant profiles share another's handshake and differ in what the
+	// user sees (the kubelet's events); compare leaves them out.
+	Variant bool
+	Aliases []string
+	// Title names the client and version the profile replays.
+	Title string
+	// Basis says how the profile is known: checked on the wire against the
+	// real client, or followed from its source only.
+	Basis    string
+	Verified bool
+
+	// Login is nil for a client without a login command; NoLogin says
+	// when it authenticates instead.
+	Login   *LoginRule
+	NoLogin string
+
+	Ping     PingRule
+	Token    TokenRule
+	Manifest ManifestRule
+	// Headers are added to every registry request (not token requests).
+	Headers   http.Header
+	UserAgent string
+	// Wording is the client's own error text.
+	Wording Wording
+}
+
+// ID is NAME or NAME@VERSION.
+func (p *Profile) ID() string {
+	if p.Legacy {
+		return p.Name + "@" + p.Version
+	}
+	return p.Name
+}
+
+// Short is the client's name for messages ("containerd", "Docker").
+func (p *Profile) Short() string {
+	if p.Name == "docker" {
+		return "Docker"
+	}
+	return p.Name
+}
+
+// LoginRule is what the client's login command sends after the ping.
+type LoginRule struct {
+	// Fields are added to the login's token GET (Docker: client_id=docker
+	// and offline_token=true, so the token service may return a refresh
+	// token).
+	Fields map[string]string
+}
+
+// PingRule is the first, unauthenticated GET /v2/.
+type PingRule struct {
+	// Send is false for clients that go straight to the manifest and learn
+	// the challenge from its 401 (containerd).
+	Send bool
+	// Accepts lists the only statuses the client goes on from; empty
+	// means any (Docker stores whatever challenge there is).
+	Accepts []int
+}
+
+// accepts reports whether the client goes on after a ping status.
+func (r PingRule) accepts(status int) bool {
+	if len(r.Accepts) == 0 {
+		return true
+	}
+	for _, s := range r.Accepts {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+// PostWhen says when a client asks for its token with the OAuth2 POST.
+type PostWhen int
+
+const (
+	// PostWithIdentityToken: only to exchange a stored identity token
+	// (Docker classic, containers/image).
+	PostWithIdentityToken PostWhen = iota
+	// PostWithSecret: whenever there is a password or identity token
+	// (containerd), with a password grant for a username.
+	PostWithSecret
+)
+
+// BasicWhen says when the token GET carries Basic credentials.
+type BasicWhen int
+
+const (
+	// BasicWithUserAndPassword needs both (Docker, containers/image).
+	BasicWithUserAndPassword BasicWhen = iota
+	// BasicWithSecret needs only a secret: containerd sends ":"+token for
+	// an identity token without a username.
+	BasicWithSecret
+)
+
+// TokenRule is how the client asks the token service.
+type TokenRule struct {
+	Post PostWhen
+	// ClientID is the POST's client_id.
+	ClientID string
+	// PostContentType is the POST's Content-Type.
+	PostContentType string
+	// ScopeEach sends one scope field per scope in the POST form; false
+	// joins them with spaces in one field (the OAuth2 way).
+	ScopeEach bool
+	// OmitEmptyScope leaves the POST's scope field out when there is none.
+	OmitEmptyScope bool
+	// PasswordGrantOffline adds access_type=offline to a password grant.
+	PasswordGrantOffline bool
+	// Fallback says on which POST answers the client retries with GET
+	// (nil: it never does). hasUsername is false for an identity token.
+	Fallback func(status int, hasUsername bool) bool
+	// FallbackText describes Fallback for notes and hints.
+	FallbackText string
+	// Account sends account=USER on the GET; AccountNeedsPassword only
+	// when a password goes with it (Docker).
+	Account, AccountNeedsPassword bool
+	Basic                         BasicWhen
+	// MergeChallengeScope adds the challenge's scope to the client's own
+	// (containerd); false ignores it (Docker).
+	MergeChallengeScope bool
+	// PostServiceAlways sends service= in the POST form even when the
+	// challenge named none (containerd).
+	PostServiceAlways bool
+	// GetFields are added to every token GET.
+	GetFields map[string]string
+}
+
+// ManifestSequence is how a client resolves a tag.
+type ManifestSequence int
+
+const (
+	// HeadThenGetByDigest: HEAD the tag, then GET the digest it names.
+	HeadThenGetByDigest ManifestSequence = iota
+	// GetTag: GET the tag's manifest (no HEAD).
+	GetTag
+)
+
+// AuthTiming says when the client authenticates registry requests.
+type AuthTiming int
+
+const (
+	// AuthFromPing: the ping's challenge gives the token before the first
+	// manifest request (Docker classic, containers/image, crane).
+	AuthFromPing AuthTiming = iota
+	// AuthOn401: the request goes without credentials, and its 401 gives
+	// the challenge; the request is then repeated with the token
+	// (containerd, oras).
+	AuthOn401
+)
+
+// ManifestRule is how the client asks for the manifest.
+type ManifestRule struct {
+	Sequence ManifestSequence
+	Auth     AuthTiming
+	// Accept is the list of media types; AcceptJoin, when set, sends them
+	// in one header joined by it, otherwise one header value each.
+	Accept     []string
+	AcceptJoin string
+	// DigestAcceptFromHead sends the media type the HEAD answered (and
+	// "*/*") on the GET by digest, as containerd's fetcher does.
+	DigestAcceptFromHead bool
+	// HeadErrorGET lists the HEAD statuses after which the client repeats
+	// the request as GET (0 in the list: any status >= 400).
+	HeadErrorGET []int
+	// RetryInsufficientScope: one more token with the scope the 401 names
+	// (containers/image).
+	RetryInsufficientScope bool
+	// Max401 is how many requests containerd sends on repeated 401s
+	// without an error parameter before it gives up.
+	Max401 int
+}
+
+func (r ManifestRule) headErrorGET(status int) bool {
+	for _, s := range r.HeadErrorGET {
+		if s == status || (s == 0 && status >= 400) {
+			return true
+		}
+	}
+	return false
+}
+
+// setAccept puts the profile's Accept values on a request.
+func (r ManifestRule) setAccept(h http.Header, types []string) {
+	if r.AcceptJoin != "" {
+		h.Set("Accept", strings.Join(types, r.AcceptJoin))
+		return
+	}
+	for _, mt := range types {
+		h.Add("Accept", mt)
+	}
+}
+
+// DefaultClient is the profile used without --client.
+const DefaultClient = "docker"
+
+// LookupProfile finds a profile by name or alias, with an optional
+// @VERSION ("containerd@1.6").
+func LookupProfile(s string) (*Profile, error) {
+	in := strings.ToLower(strings.TrimSpace(s))
+	if in == "" {
+		in = DefaultClient
+	}
+	name, version, _ := strings.Cut(in, "@")
+	for _, p := range profiles() {
+		if p.Name != name && !contains(p.Aliases, name) {
+			continue
+		}
+		switch {
+		case version == "" || version == "latest":
+			if !p.Legacy {
+				return p, nil
+			}
+		case p.Version == version || strings.HasPrefix(p.Version, version+"."):
+			return p, nil
+		}
+	}
+	for _, p := range profiles() {
+		if p.Name == name || contains(p.Aliases, name) {
+			return nil, fmt.Errorf("client %q has no profile for version %q (known: %s)", name, version, strings.Join(versionsOf(p.Name), ", "))
+		}
+	}
+	return nil, fmt.Errorf("unknown client %q (known: %s)", s, strings.Join(ClientNames(), ", "))
+}
+
+func versionsOf(name string) []string {
+	var out []string
+	for _, p := range profiles() {
+		if p.Name == name {
+			out = append(out, p.ID())
+		}
+	}
+	return out
+}
+
+// ClientNames lists every profile id and alias, for help and errors.
+func ClientNames() []string {
+	var out []string
+	for _, p := range profiles() {
+		out = append(out, p.ID())
+		if !p.Legacy {
+			out = append(out, p.Aliases...)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Profiles lists the current profile of every client, in the order compare
+// shows them.
+func Profiles() []*Profile {
+	var out []*Profile
+	for _, p := range profiles() {
+		if !p.Legacy && !p.Variant {
+			out = append(out, p)
+		}
+	}
+	return out
+}
