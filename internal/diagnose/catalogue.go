@@ -61,9 +61,9 @@ const (
 	PingStatusRefused              Code = "PING_STATUS_REFUSED"
 	RepeatedUnauthorized           Code = "REPEATED_UNAUTHORIZED"
 	ClientDiverges                 Code = "CLIENT_DIVERGES"
-	RedirectDropsAuth   Code = "REDIRECT_AUTH_DROPPED"
-	RealmMissing        Code = "REALM_MISSING"
-	RealmInvalid        Code = "REALM_INVALID"
+	RedirectDropsAuth              Code = "REDIRECT_AUTH_DROPPED"
+	RealmMissing                   Code = "REALM_MISSING"
+	RealmInvalid                   Code = "REALM_INVALID"
 
 	// Transport findings (every command that talks to a registry).
 	TLSUnknownAuthority Code = "TLS_UNKNOWN_AUTHORITY"
