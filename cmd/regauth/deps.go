@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"time"
@@ -18,7 +19,14 @@ type Deps struct {
 	// Transport, when set, replaces the transport built from the TLS flags
 	// (tests point it at in-process servers).
 	Transport http.RoundTripper
+	// DockerInfo asks the local Docker daemon which image store it uses;
+	// nil skips the question (tests).
+	DockerInfo func(context.Context) DockerStore
 }
+
+// DockerStore is what the local daemon said about its image store: Store
+// is "classic", "containerd" or "" (not known), Reason one sentence.
+type DockerStore struct{ Store, Reason string }
 
 func (d *Deps) getenv(k string) string {
 	if d.Getenv == nil {

@@ -70,6 +70,7 @@ func newLoginTraceCmd(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	addTraceFlags(cmd, &o.flags)
+	addClientFlag(cmd, &o.flags.Client)
 	cmd.Flags().StringVar(&o.API, "api", "v2", "registry API the client speaks: v2, or v1 to replay a pre-1.6 Docker client (then the v2 login)")
 	return cmd
 }
@@ -80,6 +81,15 @@ func runLoginTrace(cmd *cobra.Command, o *loginTraceOptions) error {
 	}
 	if err := o.checkAPI(); err != nil {
 		return err
+	}
+	if err := o.flags.resolveClient(cmd.Context(), o.g); err != nil {
+		return err
+	}
+	if p := o.flags.profile; p.Login == nil {
+		return usageErr("%s; replay its pull instead: regauth pull-trace IMAGE --client %s", p.NoLogin, o.flags.Client)
+	}
+	if o.API == "v1" && o.flags.profile.Name != flow.DefaultClient {
+		return usageErr("--api v1 replays an old Docker client: drop --client")
 	}
 	ep, err := flow.ParseEndpoint(o.Registry, o.flags.PlainHTTP)
 	if err != nil {

@@ -83,6 +83,7 @@ func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	addTraceFlags(cmd, &o.flags)
+	addClientFlag(cmd, &o.flags.Client)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
 	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
@@ -96,6 +97,9 @@ func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
 	}
 	if o.CompareAnonymous && o.flags.Anonymous {
 		return usageErr("--compare-anonymous compares with the credentials: drop --anonymous")
+	}
+	if err := o.flags.resolveClient(cmd.Context(), o.g); err != nil {
+		return err
 	}
 	ref, err := imageref.Parse(o.Image)
 	if err != nil {

@@ -35,6 +35,20 @@ type traceFlags struct {
 	HARFile             string
 	UserAgent           string
 	HelperTimeout       time.Duration
+	// Client is --client; profile and clientNote what it resolved to.
+	Client     string
+	profile    *flow.Profile
+	clientNote string
+}
+
+// resolveClient reads --client (and, for docker, the daemon's store).
+func (f *traceFlags) resolveClient(ctx context.Context, g *GlobalOptions) error {
+	p, note, err := resolveClient(ctx, g, f.Client)
+	if err != nil {
+		return err
+	}
+	f.profile, f.clientNote = p, note
+	return nil
 }
 
 func addTraceFlags(cmd *cobra.Command, f *traceFlags) {
@@ -163,6 +177,8 @@ func (f *traceFlags) flowOptions(g *GlobalOptions, registry string, c flow.Crede
 		Redactor:            r,
 		Transport:           g.deps.Transport,
 		Proxy:               tr.Proxy,
+		Profile:             f.profile,
+		ClientNote:          f.clientNote,
 	}
 	if o.Transport == nil && tr.Transport != nil {
 		o.Transport = tr.Transport

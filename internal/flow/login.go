@@ -19,6 +19,10 @@ func Login(ctx context.Context, opts Options) *Trace {
 	e := newEngine(opts, "login-trace")
 	t := e.trace
 	defer e.finish()
+	if lr := e.prof.Login; lr != nil && lr.Via != nil {
+		t.Client.Why = strings.TrimPrefix(t.Client.Why+"; ", "; ") + e.prof.Name + " logs in as " + lr.Via.Name + " does (the daemon's login code is the same for both image stores)"
+		e.prof = lr.Via
+	}
 
 	ep, ok := e.endpoint()
 	if !ok {
@@ -26,6 +30,9 @@ func Login(ctx context.Context, opts Options) *Trace {
 	}
 	base, ping := e.ping(ctx, ep)
 	if ping == nil {
+		return t
+	}
+	if !e.pingAccepted(ping, base, ep) {
 		return t
 	}
 	e.authorise(ctx, ep, base, ping, nil)
@@ -80,7 +87,7 @@ func (e *engine) learnCredentials() {
 // loopback host whose https attempt failed, over http as Docker does.
 func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
 	base, st := e.pingPath(ctx, ep, pingSpec{
-		path: "/v2/", kind: StepPing, client: "Docker",
+		path: "/v2/", kind: StepPing, client: e.clientName(), headers: e.prof.Headers,
 		title: "Ping the registry without credentials", retry: "Ping again over plain http",
 	})
 	if st != nil {
@@ -98,6 +105,7 @@ type pingSpec struct {
 	path, title, retry string
 	kind               StepKind
 	client             string // who falls back to http: "Docker", "the old client"
+	headers            http.Header
 }
 
 // pingPath sends the first request over each of the endpoint's schemes in
@@ -107,6 +115,9 @@ func (e *engine) pingPath(ctx context.Context, ep Endpoint, ps pingSpec) (string
 	for i, scheme := range ep.Schemes {
 		base := ep.URL(scheme)
 		req, _ := http.NewRequest(http.MethodGet, base+ps.path, nil)
+		for k, vs := range ps.headers {
+			req.Header[k] = append([]string(nil), vs...)
+		}
 		title := ps.title
 		if i > 0 {
 			title = ps.retry

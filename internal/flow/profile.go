@@ -65,6 +65,9 @@ type LoginRule struct {
 	// and offline_token=true, so the token service may return a refresh
 	// token).
 	Fields map[string]string
+	// Via is the profile whose login this client's login is: Docker's
+	// containerd store logs in through the daemon's classic registry code.
+	Via *Profile
 }
 
 // PingRule is the first, unauthenticated GET /v2/.

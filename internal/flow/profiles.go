@@ -100,7 +100,8 @@ func buildProfiles() []*Profile {
 	dockerContainerd := containerdProfile("docker-containerd", "2.1", false, []string{"docker29", "moby-containerd"},
 		"Docker Engine 29+, containerd image store (containerd's resolver in the daemon)", basisSource, false, dockerContainerdWording())
 	dockerContainerd.NoLogin = ""
-	dockerContainerd.Login = docker.Login // docker login is the daemon's loginV2, as with the classic store
+	// docker login is the daemon's loginV2 with either store.
+	dockerContainerd.Login = &LoginRule{Via: docker}
 	dockerContainerd.UserAgent = "docker/29 containerd-client/2.1 storage-driver/overlayfs"
 
 	ctrd := containerdProfile("containerd", "2.3", false, []string{"ctr", "nerdctl"},

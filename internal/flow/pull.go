@@ -74,7 +74,7 @@ func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *Pull
 			return t, p.rep
 		}
 		p.base = base
-		ok = p.pingAccepted(ping)
+		ok = p.pingAccepted(ping, base, ep)
 		if ok && p.prof.Manifest.Auth == AuthFromPing {
 			ok = p.authorisePull(ctx, ping)
 		}

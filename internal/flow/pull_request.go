@@ -177,13 +177,13 @@ func insufficientScope(st *Step) string {
 
 // pingAccepted stops a client that goes on only from some ping statuses
 // (containers/image: 200 and 401).
-func (p *puller) pingAccepted(ping *Step) bool {
+func (e *engine) pingAccepted(ping *Step, base string, ep Endpoint) bool {
 	r := ping.Response
-	if p.prof.Ping.accepts(r.Status) {
+	if e.prof.Ping.accepts(r.Status) {
 		return true
 	}
-	p.checkIsRegistry(ping)
-	p.trace.diag(diagnose.PingStatusRefused, fmt.Sprintf("GET %s/v2/ answered %d; %s goes on only from 200 or 401 (pinging container registry %s: invalid status code from registry %d)", p.base, r.Status, p.clientName(), p.ep.Host, r.Status), "")
-	p.stop(VerdictRefused, fmt.Sprintf("pinging container registry %s: invalid status code from registry %d (%s)", p.ep.Host, r.Status, http.StatusText(r.Status)))
+	e.checkIsRegistry(ping)
+	e.trace.diag(diagnose.PingStatusRefused, fmt.Sprintf("GET %s/v2/ answered %d; %s goes on only from 200 or 401 (pinging container registry %s: invalid status code from registry %d)", base, r.Status, e.clientName(), ep.Host, r.Status), "")
+	e.stop(VerdictRefused, fmt.Sprintf("pinging container registry %s: invalid status code from registry %d (%s)", ep.Host, r.Status, http.StatusText(r.Status)))
 	return false
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/regauth/regauth/internal/decode/imageref"
+	"github.com/regauth/regauth/internal/flow"
+	"github.com/regauth/regauth/internal/render"
+)
+
+func init() { extraCommands = append(extraCommands, newCompareCmd) }
+
+type compareOptions struct {
+	g       *GlobalOptions
+	flags   traceFlags
+	Image   string
+	Clients string
+}
+
+const compareLong = `Replay the same pull as every client, concurrently, and compare them: docker
+(classic store), docker-containerd (Docker 29's containerd store), containerd (ctr,
+nerdctl, the kubelet's CRI), podman (skopeo, buildah, cri-o), crane, regctl, oras and
+buildkit, or the ones --client names.
+
+"docker pull works, but the pod is in ImagePullBackOff" is usually a difference in
+how the clients authenticate: containerd sends no ping and asks for its token with
+an OAuth2 POST that some token services refuse; podman accepts only 200 or 401 from
+/v2/; Docker's classic store asks with GET. compare shows one table (client, outcome,
+requests, the step that failed, the client's own error line, the first step where
+its path leaves docker's), then per client what it prints and why.
+
+Each client's replay is its pull-trace (--client NAME): up to and including the
+manifest fetch, nothing written. The profiles say whether they were checked on the
+wire against the real client or follow its source.
+
+Exit codes: 0 every client would succeed, 1 any is refused, 2 bad input,
+3 none could reach the registry.`
+
+const compareExample = `  # every client, credentials from ~/.docker/config.json
+  regauth compare harbor.example.com/project/app:1.4
+
+  # the three that matter on this cluster
+  regauth compare registry.example.com/team/api:2 --client docker,containerd,podman -u ci --password-stdin < token.txt
+
+  # the whole exchange of each client, and a HAR file with all of them
+  regauth compare 127.0.0.1:5000/library/hello --plain-http -v --har compare.har
+
+  # for scripts: which clients fail?
+  regauth compare app.example.com/x:1 -o json | jq -r '.clients[] | select(.ok|not) | .client'`
+
+func newCompareCmd(g *GlobalOptions) *cobra.Command {
+	o := &compareOptions{g: g}
+	cmd := &cobra.Command{
+		Use:     "compare IMAGE",
+		Short:   "Replay one pull as every client (docker, containerd, podman, crane, ...) and compare",
+		Long:    compareLong,
+		Example: compareExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Image = args[0]
+			return runCompare(cmd, o)
+		},
+	}
+	addTraceFlags(cmd, &o.flags)
+	cmd.Flags().StringVar(&o.Clients, "client", "", "comma-separated clients to compare (default: all); "+clientHelp())
+	return cmd
+}
+
+func runCompare(cmd *cobra.Command, o *compareOptions) error {
+	if err := o.flags.validate(); err != nil {
+		return err
+	}
+	profs, err := clientNames(o.Clients)
+	if err != nil {
+		return err
+	}
+	ref, err := imageref.Parse(o.Image)
+	if err != nil {
+		return badInput(err)
+	}
+	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
+	if err != nil {
+		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
+	}
+	// Plain docker means what the local daemon does.
+	for i, p := range profs {
+		if p.ID() == flow.DefaultClient {
+			if err := o.flags.resolveClient(cmd.Context(), o.g); err != nil {
+				return err
+			}
+			profs[i] = o.flags.profile
+		}
+	}
+	r := o.g.redactor()
+	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	if err != nil {
+		return err
+	}
+	tr, err := o.flags.transport(o.g, ep.Host)
+	if err != nil {
+		return err
+	}
+	opts := o.flags.flowOptions(o.g, ref.Registry, c, tr, r)
+	runs := flow.CompareClients(cmd.Context(), opts, flow.PullRequest{Image: ref}, profs)
+
+	if o.flags.HARFile != "" {
+		var traces []*flow.Trace
+		for _, run := range runs {
+			traces = append(traces, run.Trace)
+		}
+		if err := writeHAR(o.flags.HARFile, traces, r); err != nil {
+			return err
+		}
+	}
+	if o.g.json() {
+		if err := render.JSON(o.g.deps.Out, render.NewCompareDoc(ref, runs, r)); err != nil {
+			return err
+		}
+	} else if err := render.CompareText(o.g.deps.Out, ref, runs, r, o.g.style(), o.g.textOptions(o.flags.Curl)); err != nil {
+		return err
+	}
+	return silentExit(compareExit(runs))
+}
+
+// compareExit: 0 all succeed, 3 none reached the registry, 1 otherwise.
+func compareExit(runs []*flow.ClientRun) int {
+	ok, unreachable := 0, 0
+	for _, r := range runs {
+		switch r.Trace.Verdict {
+		case flow.VerdictOK:
+			ok++
+		case flow.VerdictTransport:
+			unreachable++
+		}
+	}
+	switch {
+	case ok == len(runs):
+		return exitOK
+	case unreachable == len(runs):
+		return exitTransport
+	}
+	return exitRefused
+}
