@@ -30,6 +30,12 @@ credentials come from the Docker config as the Docker CLI resolves them
 
 For a loopback registry https is tried first and plain http next, as Docker does.
 
+--client NAME replays another client's login: podman (skopeo, buildah: ping, which
+must answer 200 or 401, then the token GET with account= and no client_id),
+docker-containerd (the daemon's login is the same for both image stores). containerd,
+ctr, nerdctl and the kubelet have no login: they authenticate at pull time, so
+login-trace says so and exits 2; use pull-trace --client containerd.
+
 --api v1 replays a client of the old registry v1 API (Docker before 1.6) instead:
 GET /v1/_ping, POST /v1/users/ with the credentials as JSON, and on 401 GET
 /v1/users/ with Basic credentials; it says why such a client fails (Harbor and the
@@ -52,6 +58,9 @@ const loginTraceExample = `  # credentials from ~/.docker/config.json
 
   # why an old client fails, as an old client (its User-Agent) would see it
   regauth login-trace harbor.example.com -u alice --password-stdin --api v1 --user-agent "docker/1.9.1"
+
+  # as podman login would
+  regauth login-trace quay.example.com -u robot --password-stdin --client podman
 
   # for scripts
   regauth login-trace registry.example.com -o json | jq .diagnoses`

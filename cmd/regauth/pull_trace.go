@@ -43,6 +43,18 @@ limit (ratelimit-limit, ratelimit-remaining; a HEAD does not count as a pull, a
 manifest GET does), the registry's error with the text docker pull prints, and
 diagnoses with their fixes.
 
+--client NAME replays another client's pull instead of Docker's: docker-containerd
+(Docker 29's containerd image store), containerd (ctr, nerdctl), kubelet (containerd's
+CRI, ending with the pod events), podman (skopeo, buildah, cri-o), crane, regctl, oras,
+buildkit; NAME@VERSION picks an older release where it differs (containerd@1.6). Each
+profile replays its client request by request, up to and including the manifest
+fetch (by digest where the client fetches by digest), and the config blob with
+--blob; the trace ends with the line that client prints and says whether the profile
+was checked against the live client or follows its source. Without --client, a
+reachable Docker daemon (DOCKER_HOST, else /var/run/docker.sock) is asked which image
+store it uses (GET /info, read-only), and its containerd store means docker-containerd.
+"regauth compare IMAGE" replays every client at once.
+
 --push asks for pull,push and judges the grant; nothing is ever written.
 --blob also fetches the image config blob, following redirects to object storage or
 a CDN and showing that Authorization is not sent there (signatures in the URL are
@@ -65,6 +77,12 @@ const pullTraceExample = `  # credentials from ~/.docker/config.json, as docker 
 
   # follow the config blob to storage; every header, curl lines, a HAR file
   regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --blob -v --curl --har pull.har
+
+  # why does the pod fail where docker pull works? replay the kubelet's containerd
+  regauth pull-trace registry.example.com/team/app:2 --client kubelet
+
+  # Debian's containerd 1.6 rather than current 2.x
+  regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --client containerd@1.6
 
   # for scripts
   regauth pull-trace alpine -o json | jq .details.scopes`
