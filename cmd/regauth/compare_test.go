@@ -137,3 +137,30 @@ func deadAddr(t *testing.T) string {
 	l.Close()
 	return addr
 }
+
+// Plain --client docker means what the local daemon does: its containerd
+// image store replays docker-containerd, and the trace says why.
+func TestDockerClientFollowsDaemonStore(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	for _, c := range []struct{ store, want string }{{"containerd", "docker-containerd"}, {"classic", "docker"}} {
+		cl := traceCLI(t)
+		cl.dockerStore = &DockerStore{Store: c.store, Reason: "Docker 29.1.2 at unix:///test.sock uses the " + c.store + " image store"}
+		r := cl.run("pull-trace", sb.Host()+"/public/hello", "--plain-http", "--anonymous", "-o", "json").wantCode(t, 0)
+		var doc struct{ Client struct{ ID, Why string } }
+		if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Client.ID != c.want || !strings.Contains(doc.Client.Why, "uses the "+c.store+" image store") {
+			t.Errorf("%s store: client %+v", c.store, doc.Client)
+		}
+		// An explicit profile is never second-guessed.
+		r = cl.run("pull-trace", sb.Host()+"/public/hello", "--plain-http", "--anonymous", "--client", "podman", "-o", "json").wantCode(t, 0)
+		var explicit struct{ Client struct{ ID, Why string } }
+		if err := json.Unmarshal([]byte(r.out), &explicit); err != nil {
+			t.Fatal(err)
+		}
+		if explicit.Client.ID != "podman" || explicit.Client.Why != "" {
+			t.Errorf("--client podman: %+v", explicit.Client)
+		}
+	}
+}

@@ -2,8 +2,11 @@
 package main
 
 import (
+	"context"
 	"os"
 	"time"
+
+	"github.com/regauth/regauth/internal/dockerinfo"
 )
 
 func main() {
@@ -13,6 +16,10 @@ func main() {
 		ErrOut: os.Stderr,
 		Getenv: os.Getenv,
 		Now:    time.Now,
+		DockerInfo: func(ctx context.Context) DockerStore {
+			r := dockerinfo.Detect(ctx, os.Getenv)
+			return DockerStore{Store: r.Store, Reason: r.Reason}
+		},
 	}
 	os.Exit(Execute(deps, os.Args[1:]))
 }

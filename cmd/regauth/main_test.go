@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"bytes"
 	"flag"
 	"os"
@@ -29,6 +30,8 @@ type cli struct {
 	env map[string]string
 	in  string
 	now func() time.Time
+	// dockerStore is what the fake daemon says; nil asks no daemon.
+	dockerStore *DockerStore
 }
 
 func newCLI(t *testing.T) *cli {
@@ -46,6 +49,10 @@ func (c *cli) run(args ...string) result {
 		ErrOut: &errOut,
 		Getenv: func(k string) string { return c.env[k] },
 		Now:    c.now,
+	}
+	if c.dockerStore != nil {
+		ds := *c.dockerStore
+		deps.DockerInfo = func(context.Context) DockerStore { return ds }
 	}
 	code := Execute(deps, args)
 	return result{out: out.String(), err: errOut.String(), code: code}
