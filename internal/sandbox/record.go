@@ -26,6 +26,9 @@ type Request struct {
 	Body      string
 	Status    int // 0 while the request is still being served
 	UserAgent string
+	// Header is every request header as sent (Accept lines in order), for
+	// comparing clients header by header.
+	Header http.Header
 }
 
 const maxRecordedBody = 4096
@@ -63,6 +66,7 @@ func (rec *recorder) wrap(h http.Handler) http.Handler {
 			AuthScheme:    authScheme(r.Header.Get("Authorization")),
 			Authorization: r.Header.Get("Authorization"),
 			UserAgent:     r.UserAgent(),
+			Header:        r.Header.Clone(),
 		}
 		if r.Method == http.MethodPost && isForm(r.Header.Get("Content-Type")) && r.Body != nil {
 			buf, _ := io.ReadAll(io.LimitReader(r.Body, maxRecordedBody))

@@ -73,6 +73,11 @@ type Options struct {
 	// TLS serves https with certificates made at start (see tls.go); nil
 	// serves plain http.
 	TLS *TLSOptions
+	// TokenPOSTStatus makes the token service answer every OAuth2 POST
+	// with this status (GET keeps working), as token services and the
+	// proxies in front of them do that never learnt the POST form; 500
+	// comes with an HTML page. 0 answers the POST normally (Harbor: 405).
+	TokenPOSTStatus int
 }
 
 // Front defaults: service and issuer names as the real deployments use them.
@@ -243,17 +248,18 @@ func (s *Sandbox) tokenAuth(o Options) (configuration.Auth, error) {
 		s.tokenURL = tok.url() + "/token"
 	}
 	s.ts = &tokenService{
-		style:    s.like,
-		signer:   sg,
-		kidStyle: o.KidStyle,
-		service:  s.service,
-		issuer:   cmpOr(o.Issuer, s.issuer),
-		audience: cmpOr(o.Service, s.service),
-		expiry:   o.TokenExpiry,
-		skew:     o.ClockSkew,
-		users:    s.users,
-		rules:    s.rules,
-		refresh:  map[string]string{},
+		style:      s.like,
+		signer:     sg,
+		kidStyle:   o.KidStyle,
+		service:    s.service,
+		issuer:     cmpOr(o.Issuer, s.issuer),
+		audience:   cmpOr(o.Service, s.service),
+		expiry:     o.TokenExpiry,
+		skew:       o.ClockSkew,
+		users:      s.users,
+		rules:      s.rules,
+		refresh:    map[string]string{},
+		postStatus: o.TokenPOSTStatus,
 	}
 	return configuration.Auth{"token": configuration.Parameters{
 		"realm":          s.tokenURL,

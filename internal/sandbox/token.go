@@ -35,6 +35,9 @@ type tokenService struct {
 	users            map[string]string
 	rules            []Rule
 
+	// postStatus, when set, is the answer to every POST.
+	postStatus int
+
 	mu      sync.Mutex
 	refresh map[string]string // refresh token -> user
 }
@@ -57,6 +60,8 @@ func (ts *tokenService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet:
 		ts.serveGET(w, r, now)
+	case r.Method == http.MethodPost && ts.postStatus != 0:
+		ts.refusePOST(w)
 	case r.Method == http.MethodPost && ts.style != LikeHarbor:
 		ts.servePOST(w, r, now)
 	default:
@@ -272,4 +277,19 @@ func authScheme(h string) string {
 		return "Bearer"
 	}
 	return word
+}
+
+// refusePOST answers a POST the way a token service that only knows GET
+// does: a short error, or for a 5xx a proxy's HTML page.
+func (ts *tokenService) refusePOST(w http.ResponseWriter) {
+	code := ts.postStatus
+	if code >= 500 {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", code, http.StatusText(code), code, http.StatusText(code))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `{"errors":[{"code":"UNSUPPORTED","message":"%s: this token service takes GET only"}]}`+"\n", strings.ToLower(http.StatusText(code)))
 }
