@@ -1,0 +1,109 @@
+package realclient
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/regauth/regauth/internal/sandbox"
+)
+
+// TestObserve prints what each real client sends (REGAUTH_OBSERVE=1): the
+// raw material for the client profiles.
+func TestObserve(t *testing.T) {
+	if os.Getenv("REGAUTH_OBSERVE") == "" {
+		t.Skip("REGAUTH_OBSERVE=1 prints the real clients' wire")
+	}
+	ctx := context.Background()
+	only := os.Getenv("REGAUTH_OBSERVE_CLIENT")
+	var ctrd *Containerd
+	var dkd *Dockerd
+	type scen struct {
+		like       sandbox.Like
+		post       int
+		user, pass string
+		repo       string
+	}
+	var scens []scen
+	for _, l := range sandbox.Likes {
+		scens = append(scens, scen{l, 0, "alice", "alice-sandbox-pw", "library/hello"}, scen{l, 0, "alice", "wrong", "library/hello"}, scen{l, 0, "", "", "library/hello"}, scen{l, 0, "bob", "bob-sandbox-pw", "private/secret"})
+	}
+	for _, p := range []int{404, 400, 403, 500} {
+		scens = append(scens, scen{sandbox.LikeDockerHub, p, "alice", "alice-sandbox-pw", "library/hello"})
+	}
+	for _, sc := range scens {
+		sb, err := sandbox.Start(ctx, sandbox.Options{Like: sc.like, TokenPOSTStatus: sc.post})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range []string{"library/hello", "private/secret"} {
+			if _, err := sb.PushImage(ctx, img, "latest"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ref := sb.Host() + "/" + sc.repo + ":latest"
+		clients := map[string]func() Result{
+			"ctr": func() Result {
+				if ctrd == nil {
+					ctrd = StartContainerd(t)
+				}
+				return ctrd.Fetch(ctx, ref, sc.user, sc.pass)
+			},
+			"skopeo": func() Result { return Skopeo(ctx, t, ref, sc.user, sc.pass) },
+			"crane":  func() Result { return Crane(ctx, t, ref, sc.user, sc.pass) },
+			"regctl": func() Result { return Regctl(ctx, t, ref, sc.user, sc.pass) },
+			"oras":   func() Result { return Oras(ctx, t, ref, sc.user, sc.pass) },
+			"dockerd": func() Result {
+				if dkd == nil {
+					dkd = StartDockerd(t, []string{"127.0.0.0/8"})
+				}
+				return dkd.Pull(ctx, t, ref, sc.user, sc.pass)
+			},
+			"skopeo-login": func() Result { return SkopeoLogin(ctx, t, sb.Host(), sc.user, sc.pass) },
+			"oras-login":   func() Result { return OrasLogin(ctx, t, sb.Host(), sc.user, sc.pass) },
+			"regctl-login": func() Result { return RegctlLogin(ctx, t, sb.Host(), sc.user, sc.pass) },
+			"docker-login": func() Result { return DockerLogin(ctx, t, sb.Host(), sc.user, sc.pass) },
+		}
+		for _, name := range []string{"ctr", "skopeo", "crane", "regctl", "oras", "dockerd", "skopeo-login", "oras-login", "regctl-login", "docker-login"} {
+			if only != "" && !strings.Contains(","+only+",", ","+name+",") {
+				continue
+			}
+			if strings.HasSuffix(name, "-login") && sc.user == "" {
+				continue
+			}
+			sb.ResetRequests()
+			res := clients[name]()
+			var b strings.Builder
+			fmt.Fprintf(&b, "### %s like=%s post=%d user=%q pass=%q repo=%s ok=%v\n", name, sc.like, sc.post, sc.user, sc.pass, sc.repo, res.OK())
+			for _, r := range sb.Requests() {
+				role := "reg"
+				if r.Host != sb.Host() {
+					role = "tok"
+				}
+				fmt.Fprintf(&b, "  %s %s %s?%s auth=%s -> %d", r.Method, role, r.Path, r.RawQuery, r.AuthScheme, r.Status)
+				if r.Body != "" {
+					fmt.Fprintf(&b, " form=%s ct=%q", strings.ReplaceAll(r.Body, sc.pass, "***"), r.Header.Get("Content-Type"))
+				}
+				fmt.Fprintf(&b, "\n     UA=%q Accept=%q", r.UserAgent, r.Header.Values("Accept"))
+				for k := range r.Header {
+					switch k {
+					case "User-Agent", "Accept", "Authorization", "Content-Type", "Content-Length", "Accept-Encoding", "Connection":
+						continue
+					}
+					fmt.Fprintf(&b, " %s=%q", k, r.Header.Values(k))
+				}
+				if ae := r.Header.Get("Accept-Encoding"); ae != "" && ae != "gzip" {
+					fmt.Fprintf(&b, " Accept-Encoding=%q", ae)
+				}
+				b.WriteString("\n")
+			}
+			if !res.OK() {
+				fmt.Fprintf(&b, "  ERR: %s\n", res.LastLine())
+			}
+			fmt.Print(b.String())
+		}
+		sb.Close()
+	}
+}
