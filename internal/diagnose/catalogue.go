@@ -61,6 +61,7 @@ const (
 	PingStatusRefused              Code = "PING_STATUS_REFUSED"
 	RepeatedUnauthorized           Code = "REPEATED_UNAUTHORIZED"
 	ClientDiverges                 Code = "CLIENT_DIVERGES"
+	RealmBlocked                   Code = "REALM_BLOCKED"
 	RedirectDropsAuth              Code = "REDIRECT_AUTH_DROPPED"
 	RealmMissing                   Code = "REALM_MISSING"
 	RealmInvalid                   Code = "REALM_INVALID"
@@ -179,6 +180,8 @@ func fill() {
 		"containers/image (podman, skopeo, cri-o) stops at any other answer to its ping; make /v2/ answer 200 or 401 (a proxy's redirect or 403 there breaks podman, not Docker).")
 	add(RepeatedUnauthorized, Error, "the registry answered 401 again with the token the client holds",
 		"containerd gives up after a second 401 with error= for the same request, or after a few 401s without one; check the token's access list and the registry's token settings.")
+	add(RealmBlocked, Error, "the client refuses a token realm on a private or loopback address",
+		"crane and oras refuse a realm whose host is a private, loopback or link-local address other than the registry's own (SSRF protection): serve the token service on the registry's host name, or a public one.")
 	add(ClientDiverges, Info, "the clients take different paths on the wire",
 		"Compare the steps: the first difference is usually where one client succeeds and another fails.")
 	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",

@@ -17,6 +17,9 @@ func (e *engine) clientError() {
 		return
 	}
 	if e.prof.Wording.Say == nil {
+		if rw := e.prof.Wording.Rewrite; rw != nil {
+			t.Summary = rw(t.Summary)
+		}
 		t.Client.Error = t.Summary
 		return
 	}
@@ -45,10 +48,16 @@ func (e *engine) failure() (Failure, bool) {
 	}
 	st := t.Steps[len(t.Steps)-1]
 	f := Failure{Method: st.Request.Method, URL: st.Request.URL}
+	if e.fail != nil {
+		f = *e.fail
+	}
 	if img := e.image; img != nil {
 		f.Ref, f.Host, f.Repo, f.Tag = clientRef(*img), img.Domain, img.Repository, img.Reference()
 	} else {
-		f.Host = e.opts.Registry
+		f.Host = hostOf(orDefault(t.Endpoint, e.opts.Registry))
+	}
+	if e.fail != nil {
+		return f, true
 	}
 	if st.Response == nil {
 		f.Stage, f.Transport = FailTransport, st.Err
@@ -59,8 +68,9 @@ func (e *engine) failure() (Failure, bool) {
 	}
 	r := st.Response
 	f.Status = r.Status
+	f.Body, f.ContentType = r.Body, r.Headers.Get("Content-Type")
 	res := regerror.Parse(r.Status, r.Headers.Get("Content-Type"), r.Body, r.Challenges)
-	if len(res.Errors) > 0 {
+	if len(res.Errors) > 0 && len(parseRegistryErrors(r.Body)) > 0 {
 		f.Server = res.EngineText
 	}
 	switch {

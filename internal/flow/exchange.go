@@ -23,6 +23,9 @@ type engine struct {
 	// authFailed is the error= on which a client that authenticates on
 	// 401 gave up.
 	authFailed string
+	// fail, when set, is the failure as the client words it, for failures
+	// the last step does not show (a realm the client refused to ask).
+	fail *Failure
 }
 
 // clientName is the replayed client's short name for messages.

@@ -78,6 +78,13 @@ type PingRule struct {
 	// Accepts lists the only statuses the client goes on from; empty
 	// means any (Docker stores whatever challenge there is).
 	Accepts []int
+	// AnonymousToken: on a Bearer 401 the client fetches a token without
+	// scope or credentials and pings again with it; it does not use that
+	// token for the repository (regclient).
+	AnonymousToken bool
+	// BasicFails is the client's error when the ping's challenge is Basic
+	// and it cannot go on (regclient over plain http), "" when it can.
+	BasicFails string
 }
 
 // accepts reports whether the client goes on after a ping status.
@@ -147,6 +154,10 @@ type TokenRule struct {
 	PostServiceAlways bool
 	// GetFields are added to every token GET.
 	GetFields map[string]string
+	// RealmGuard, when set, is the client's refusal of a realm on a
+	// private, loopback or link-local address other than the registry's
+	// (crane, oras: SSRF protection); "" when it has none.
+	RealmGuard func(realmHost string) string
 }
 
 // ManifestSequence is how a client resolves a tag.
@@ -172,6 +183,19 @@ const (
 	AuthOn401
 )
 
+// RetryKind is a client's answer to a 401 on a request with its token.
+type RetryKind int
+
+const (
+	RetryNone RetryKind = iota
+	// RetryWidenScope: on insufficient_scope with a scope, one more token
+	// with that scope added, then the request once more (containers/image).
+	RetryWidenScope
+	// RetryRefresh: a new token for the same scope, then the request once
+	// more (go-containerregistry's bearer transport).
+	RetryRefresh
+)
+
 // ManifestRule is how the client asks for the manifest.
 type ManifestRule struct {
 	Sequence ManifestSequence
@@ -186,9 +210,14 @@ type ManifestRule struct {
 	// HeadErrorGET lists the HEAD statuses after which the client repeats
 	// the request as GET (0 in the list: any status >= 400).
 	HeadErrorGET []int
-	// RetryInsufficientScope: one more token with the scope the 401 names
-	// (containers/image).
-	RetryInsufficientScope bool
+	// Retry401 is what the client does when a request that carried its
+	// token gets 401 (clients that authenticate from the ping).
+	Retry401 RetryKind
+	// FreshAuthPerFetch: the resolve and the fetch each get a new
+	// authorizer, so the GET by digest goes without credentials first and
+	// learns the challenge again (containerd's ConfigureHosts, as ctr and
+	// the CRI use it).
+	FreshAuthPerFetch bool
 	// Max401 is how many requests containerd sends on repeated 401s
 	// without an error parameter before it gives up.
 	Max401 int

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/regauth/regauth/internal/decode/manifest"
 )
@@ -51,9 +52,10 @@ func containerdToken() TokenRule {
 	}
 }
 
-func containerdManifest(max401 int) ManifestRule {
+func containerdManifest(max401 int, freshAuth bool) ManifestRule {
 	return ManifestRule{
-		Sequence: HeadThenGetByDigest, Auth: AuthOn401,
+		FreshAuthPerFetch: freshAuth,
+		Sequence:          HeadThenGetByDigest, Auth: AuthOn401,
 		Accept: containerdAccept, AcceptJoin: ", ",
 		DigestAcceptFromHead: true,
 		HeadErrorGET:         []int{http.StatusMethodNotAllowed},
@@ -72,7 +74,7 @@ func containerdProfile(name, version string, legacy bool, aliases []string, titl
 		NoLogin:   "containerd has no login; it authenticates at pull time, on the 401 of its first request",
 		Ping:      PingRule{Send: false},
 		Token:     containerdToken(),
-		Manifest:  containerdManifest(max401),
+		Manifest:  containerdManifest(max401, name == "containerd" || name == "kubelet"),
 		UserAgent: "containerd/" + version,
 		Wording:   w,
 	}
@@ -97,6 +99,21 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: "",
 	}
+	// Docker 20.10 (Debian's) still vendors schema 1: its Accept lines
+	// add the signed schema 1 type and application/json.
+	docker2010 := *docker
+	docker2010.Version, docker2010.Legacy, docker2010.Title = "20.10", true, "Docker Engine 20.10, classic image store"
+	docker2010.Manifest.Accept = append(append([]string(nil), manifest.Accept...), "application/vnd.docker.distribution.manifest.v1+prettyjws", "application/json")
+	// Its vendored distribution client reads an empty 401 as the error
+	// code's default message.
+	docker2010.Wording = Wording{Rewrite: func(s string) string {
+		if strings.HasSuffix(s, ": unauthorized:") {
+			return s + " authentication required"
+		}
+		return s
+	}}
+	docker.Version = "23-28 (classic store)"
+
 	dockerContainerd := containerdProfile("docker-containerd", "2.1", false, []string{"docker29", "moby-containerd"},
 		"Docker Engine 29+, containerd image store (containerd's resolver in the daemon)", basisSource, false, dockerContainerdWording())
 	dockerContainerd.NoLogin = ""
@@ -126,14 +143,88 @@ func buildProfiles() []*Profile {
 		},
 		Manifest: ManifestRule{
 			Sequence: GetTag, Auth: AuthFromPing,
-			Accept:                 containersImageAccept,
-			RetryInsufficientScope: true,
+			Accept:   containersImageAccept,
+			Retry401: RetryWidenScope,
 		},
 		Headers:   http.Header{"Docker-Distribution-API-Version": {"registry/2.0"}},
 		UserAgent: "containers/5.36 (github.com/containers/image)",
-		Wording:   containersImageWording("podman"),
+		Wording:   containersImageWording(),
 	}
-	return []*Profile{docker, dockerContainerd, ctrd, ctrd16, kubelet, podman}
+	crane := &Profile{
+		Name: "crane", Version: "0.22.1", Aliases: []string{"ggcr", "go-containerregistry", "ko", "kaniko"},
+		Title: "crane (go-containerregistry v0.22.1; ko and kaniko share its transport)", Basis: basisLive, Verified: true,
+		NoLogin: "crane auth login writes the credentials into the Docker config and sends nothing to the registry",
+		Ping:    PingRule{Send: true, Accepts: []int{http.StatusOK, http.StatusUnauthorized}},
+		Token: TokenRule{
+			Post: PostWithIdentityToken, ClientID: "go-containerregistry",
+			PostContentType: "application/x-www-form-urlencoded",
+			Fallback:        func(status int, _ bool) bool { return status == http.StatusNotFound },
+			FallbackText:    "404 only",
+			Basic:           BasicWithUserAndPassword,
+			RealmGuard:      craneRealmGuard,
+		},
+		Manifest: ManifestRule{
+			Sequence: GetTag, Auth: AuthFromPing,
+			Accept: []string{"application/vnd.docker.distribution.manifest.v1+json", "application/vnd.docker.distribution.manifest.v1+prettyjws",
+				manifest.DockerManifest, manifest.OCIManifest, manifest.DockerManifestList, manifest.OCIIndex},
+			AcceptJoin: ",",
+			Retry401:   RetryRefresh,
+		},
+		UserAgent: "crane/v0.22.1 go-containerregistry/v0.22.1",
+		Wording:   craneWording(),
+	}
+	regctlID := "regclient/regctl (v0.11.7)"
+	regctl := &Profile{
+		Name: "regctl", Version: "0.11.7", Aliases: []string{"regclient", "regbot", "regsync"},
+		Title: "regctl (regclient v0.11.7)", Basis: basisLive, Verified: true,
+		Login: &LoginRule{},
+		Ping: PingRule{Send: true, AnonymousToken: true,
+			BasicFails: "no credentials available: unauthorized"},
+		Token: TokenRule{
+			Post: PostWithIdentityToken, ClientID: regctlID,
+			PostContentType: "application/x-www-form-urlencoded",
+			Account:         true, AccountNeedsPassword: true,
+			Basic:     BasicWithUserAndPassword,
+			GetFields: map[string]string{"client_id": regctlID},
+		},
+		Manifest: ManifestRule{
+			Sequence: GetTag, Auth: AuthOn401,
+			Accept: []string{manifest.OCIIndex, manifest.OCIManifest, manifest.DockerManifestList, manifest.DockerManifest,
+				"application/vnd.docker.distribution.manifest.v1+prettyjws", "application/vnd.docker.distribution.manifest.v1+json",
+				"application/vnd.oci.artifact.manifest.v1+json"},
+			Max401: 2,
+		},
+		UserAgent: regctlID,
+		Wording:   regctlWording(),
+	}
+	oras := &Profile{
+		Name: "oras", Version: "1.3.6", Aliases: []string{"oras-go", "helm"},
+		Title: "oras (oras-go v2.7.0; helm's OCI client is built on oras-go)", Basis: basisLive, Verified: true,
+		Login: &LoginRule{},
+		Ping:  PingRule{Send: false},
+		Token: TokenRule{
+			Post: PostWithIdentityToken, ClientID: "oras",
+			PostContentType: "application/x-www-form-urlencoded",
+			Basic:           BasicWithUserAndPassword,
+			RealmGuard:      orasRealmGuard,
+		},
+		Manifest: ManifestRule{
+			Sequence: GetTag, Auth: AuthOn401,
+			Accept:     []string{manifest.DockerManifest, manifest.DockerManifestList, manifest.OCIManifest, manifest.OCIIndex, "application/vnd.oci.artifact.manifest.v1+json"},
+			AcceptJoin: ", ",
+			Max401:     2,
+		},
+		UserAgent: "oras/1.3.6",
+		Wording:   orasWording(),
+	}
+	buildkit := containerdProfile("buildkit", "0.2x", false, []string{"buildx", "docker-build"},
+		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, ctrWording(false))
+	buildkit.NoLogin = "BuildKit has no login; it takes the Docker CLI's credentials through its session at pull time"
+	buildkit.Token.ClientID = "buildkit-client"
+	buildkit.UserAgent = "buildkit/v0.2x"
+	buildkit.Manifest.FreshAuthPerFetch = false
+
+	return []*Profile{docker, &docker2010, dockerContainerd, ctrd, ctrd16, kubelet, podman, crane, regctl, oras, buildkit}
 }
 
 var profileTable = buildProfiles()

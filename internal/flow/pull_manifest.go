@@ -69,6 +69,11 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 			return false
 		}
 		head.Notes = append(head.Notes, fmt.Sprintf("the answer names the digest: %s fetches the manifest by that digest next", who))
+		if rule.FreshAuthPerFetch && p.handler != "" {
+			// ctr and the CRI build the fetcher's hosts anew: no handler.
+			p.auth, p.handler = "", ""
+			head.Notes = append(head.Notes, fmt.Sprintf("%s's fetcher gets a new authorizer (ConfigureHosts builds one per resolver use), so the GET by digest goes without credentials and learns the challenge again", who))
+		}
 		accept := rule.Accept
 		if rule.DigestAcceptFromHead {
 			// containerd's fetcher asks for the type the HEAD named.

@@ -34,7 +34,7 @@ func (p *puller) registryRequest(ctx context.Context, method, path, title string
 			if !ok || !again {
 				return st, ok
 			}
-		case rule.RetryInsufficientScope && !widened && p.bearer != nil:
+		case rule.Retry401 == RetryWidenScope && !widened && p.bearer != nil:
 			extra := insufficientScope(st)
 			if extra == "" {
 				return st, true
@@ -42,6 +42,14 @@ func (p *puller) registryRequest(ctx context.Context, method, path, title string
 			widened = true
 			st.Notes = append(st.Notes, fmt.Sprintf("401 insufficient_scope naming scope %q: %s asks for one more token with that scope added, and repeats the request once", extra, p.clientName()))
 			tok, ok := p.obtainToken(ctx, p.ep, p.base, *p.bearer, append(append([]string(nil), p.scopes...), extra))
+			if !ok {
+				return st, false
+			}
+			p.auth = "Bearer " + tok
+		case rule.Retry401 == RetryRefresh && !widened && p.bearer != nil && strings.HasPrefix(p.auth, "Bearer "):
+			widened = true
+			st.Notes = append(st.Notes, fmt.Sprintf("401 to the request with the token: %s fetches a new token for the same scope and repeats the request once", p.clientName()))
+			tok, ok := p.obtainToken(ctx, p.ep, p.base, *p.bearer, p.scopes)
 			if !ok {
 				return st, false
 			}

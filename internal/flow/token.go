@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -32,7 +33,7 @@ func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch c
 		return c.RegistryToken, true
 	}
 	realm, ok := e.checkRealm(ep, base, ch)
-	if !ok {
+	if !ok || !e.realmAllowed(realm, base) {
 		return "", false
 	}
 	login := scopes == nil
@@ -83,6 +84,35 @@ func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch c
 		e.postRefused(st, realm, fallbackText, get.user != "")
 	}
 	return e.readToken(st, realm)
+}
+
+// realmAllowed applies a client's refusal of realms on private addresses
+// other than the registry's own (crane, oras).
+func (e *engine) realmAllowed(realm *url.URL, base string) bool {
+	guard := e.prof.Token.RealmGuard
+	if guard == nil {
+		return true
+	}
+	regURL, _ := url.Parse(base)
+	if strings.EqualFold(realm.Hostname(), regURL.Hostname()) {
+		return true
+	}
+	ip := net.ParseIP(realm.Hostname())
+	if ip == nil || !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
+		return true
+	}
+	said := guard(realm.Hostname())
+	e.trace.diag(diagnose.RealmBlocked, fmt.Sprintf("the realm %s is on a private or loopback address other than the registry's: %s refuses to send anything there (%s)", realm.Redacted(), e.clientName(), said), "")
+	e.fail = &Failure{Stage: FailRealm, Transport: said, Method: http.MethodGet, URL: e.lastURL()}
+	e.stop(VerdictRefused, said)
+	return false
+}
+
+func (e *engine) lastURL() string {
+	if n := len(e.trace.Steps); n > 0 && e.trace.Steps[n-1].Request != nil {
+		return e.trace.Steps[n-1].Request.URL
+	}
+	return ""
 }
 
 // basicCred is what a token GET sends as Basic: containerd sends ":token"

@@ -14,7 +14,9 @@ const (
 	FailToken     FailureStage = "token"
 	FailManifest  FailureStage = "manifest"
 	FailTransport FailureStage = "transport"
-	FailAuth      FailureStage = "auth" // the client gave up on repeated 401s
+	FailAuth      FailureStage = "auth"  // the client gave up on repeated 401s
+	FailRealm     FailureStage = "realm" // the client refused the realm itself
+	FailPingAuth  FailureStage = "ping-auth"
 )
 
 // Failure is what went wrong, in the terms client error texts are built
@@ -37,6 +39,10 @@ type Failure struct {
 	// Ref is the reference as the client names it ("127.0.0.1:5000/app:1");
 	// Host, Repo and Tag its parts.
 	Ref, Host, Repo, Tag string
+	// Body and ContentType are the failed answer's, for clients that print
+	// the registry's errors their own way.
+	Body        []byte
+	ContentType string
 }
 
 // statusLine is Go's resp.Status: "403 Forbidden".
@@ -52,6 +58,9 @@ func (f Failure) statusLine() string {
 type Wording struct {
 	Say    func(f Failure) string
 	Events func(f Failure, said string) []string
+	// Rewrite adjusts the engine's Docker text for a release that words
+	// it differently (used when Say is nil).
+	Rewrite func(summary string) string
 }
 
 func (w Wording) say(f Failure) string {
@@ -84,6 +93,9 @@ func containerdResolveError(f Failure, oldFormat bool) string {
 	case FailManifest:
 		if f.Status == http.StatusNotFound {
 			return fmt.Sprintf("%s: not found", f.Ref)
+		}
+		if oldFormat {
+			return fmt.Sprintf("pulling from host %s failed with status code [manifests %s]: %s", f.Host, f.Tag, f.statusLine())
 		}
 		return unexpected()
 	case FailTransport, FailPing:
@@ -137,12 +149,9 @@ func dockerContainerdWording() Wording {
 
 // containersImageWording is containers/image as podman and skopeo print it
 // (docker/docker_client.go, docker_image_src.go).
-func containersImageWording(tool string) Wording {
+func containersImageWording() Wording {
 	return Wording{Say: func(f Failure) string {
 		prefix := "Error: "
-		if tool == "skopeo" {
-			prefix = "Error: "
-		}
 		switch f.Stage {
 		case FailPing, FailTransport:
 			why := f.Transport
@@ -151,7 +160,9 @@ func containersImageWording(tool string) Wording {
 			}
 			return prefix + fmt.Sprintf("initializing source docker://%s: pinging container registry %s: %s", f.Ref, f.Host, why)
 		case FailToken:
-			msg := fmt.Sprintf("unable to retrieve auth token: invalid username/password: %s", orDefault(f.Server, strings.ToLower(http.StatusText(f.Status))))
+			// Without a JSON error body, the 401 reads as the registry
+			// error code's default message.
+			msg := fmt.Sprintf("unable to retrieve auth token: invalid username/password: %s", orDefault(f.Server, "unauthorized: authentication required"))
 			if f.Status != http.StatusUnauthorized {
 				msg = fmt.Sprintf("requesting bearer token: invalid status code from registry %d (%s)", f.Status, http.StatusText(f.Status))
 			}

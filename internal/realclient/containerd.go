@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 )
 
@@ -13,6 +14,7 @@ import (
 type Containerd struct {
 	Socket string
 	dir    string
+	runs   atomic.Int64
 }
 
 // StartContainerd starts Debian's containerd as root with its root, state
@@ -55,7 +57,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 // Fetch runs `ctr content fetch --plain-http [--user U:P] REF`: the
 // resolver and authorizer run in ctr itself.
 func (c *Containerd) Fetch(ctx context.Context, ref, user, pass string) Result {
-	args := []string{"--address", c.Socket, "content", "fetch", "--plain-http"}
+	// A namespace per run: content fetched before would not be fetched
+	// again, and the wire would be short.
+	ns := fmt.Sprintf("run%d", c.runs.Add(1))
+	args := []string{"--address", c.Socket, "--namespace", ns, "content", "fetch", "--plain-http"}
 	if user != "" || pass != "" {
 		args = append(args, "--user", user+":"+pass)
 	}
