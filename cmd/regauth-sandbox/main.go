@@ -80,7 +80,7 @@ until Ctrl-C. Nothing listens beyond loopback and nothing is kept on exit.
   --like distribution  registry and token service (/auth/token) on one host
   --like dockerhub     registry on 127.0.0.1, auth.docker.io-like token service on 127.0.0.2
   --like basic         htpasswd Basic auth, no token service`,
-		Example: "  go run ./cmd/regauth-sandbox\n  go run ./cmd/regauth-sandbox --like dockerhub\n  go run ./cmd/regauth-sandbox --tls missing-intermediate\n  go run ./cmd/regauth-sandbox demo",
+		Example: "  go run ./cmd/regauth-sandbox\n  go run ./cmd/regauth-sandbox --like dockerhub\n  go run ./cmd/regauth-sandbox --tls missing-intermediate\n  go run ./cmd/regauth-sandbox --like distribution --token-post-status 403\n  go run ./cmd/regauth-sandbox demo",
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErr("unexpected argument %q (see --help)", args[0])
@@ -94,6 +94,7 @@ until Ctrl-C. Nothing listens beyond loopback and nothing is kept on exit.
 		},
 	}
 	cmd.Flags().StringVar(&o.Like, "like", "harbor", "deployment to imitate: distribution, harbor, dockerhub or basic")
+	cmd.Flags().IntVar(&o.TokenPOSTStatus, "token-post-status", 0, "make the token service refuse every OAuth2 POST with this status (404, 400, 403, 500 with an HTML page), as services that only know GET do; GET still works")
 	cmd.Flags().StringVar(&o.TLS, "tls", "", "serve https with certificates made at start: valid, missing-intermediate, wrong-name, expired or self-signed (the root CA is written to a file for --ca-file)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	cmd.CompletionOptions.DisableDefaultCmd = true

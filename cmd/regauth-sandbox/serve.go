@@ -16,8 +16,10 @@ import (
 type serveOptions struct {
 	Like string
 	// TLS is "" (plain http), "valid", or a fault of sandbox.TLSFault.
-	TLS  string
-	stop func() // restores default signal handling
+	TLS string
+	// TokenPOSTStatus makes the token service refuse the OAuth2 POST.
+	TokenPOSTStatus int
+	stop            func() // restores default signal handling
 }
 
 // sampleImages are pushed at start so there is something to pull.
@@ -31,7 +33,10 @@ func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	opts := sandbox.Options{Like: like}
+	if o.TokenPOSTStatus != 0 && (like == sandbox.LikeBasic || o.TokenPOSTStatus < 400 || o.TokenPOSTStatus > 599) {
+		return &usageError{fmt.Errorf("--token-post-status %d: want a 4xx or 5xx status, and a front with a token service", o.TokenPOSTStatus)}
+	}
+	opts := sandbox.Options{Like: like, TokenPOSTStatus: o.TokenPOSTStatus}
 	if o.TLS != "" {
 		fault := sandbox.TLSFault(o.TLS)
 		if o.TLS == "valid" {

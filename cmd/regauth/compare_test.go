@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net"
@@ -164,6 +165,50 @@ func TestDockerClientFollowsDaemonStore(t *testing.T) {
 		}
 		if explicit.Client.ID != "podman" || explicit.Client.Why != "" {
 			t.Errorf("--client podman: %+v", explicit.Client)
+		}
+	}
+}
+
+// The issue's headline case: a token service that refuses the OAuth2 POST
+// with 403. Docker and podman ask with GET and pull; containerd posts, does
+// not fall back on 403, and fails with its own error line and the reason.
+func TestCompareTokenPOSTRefused(t *testing.T) {
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Like: sandbox.LikeDistribution, TokenPOSTStatus: 403})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if _, err := sb.PushImage(context.Background(), "library/hello", "latest"); err != nil {
+		t.Fatal(err)
+	}
+	c := traceCLI(t)
+	c.in = sb.Users()["alice"]
+	doc := runCompareJSON(t, c, 1, sb.Host()+"/library/hello", "--plain-http", "-u", "alice", "--password-stdin", "--client", "docker,podman,containerd")
+	got := map[string]bool{}
+	for _, cl := range doc.Clients {
+		got[cl.Client] = cl.OK
+	}
+	if !got["docker"] || !got["podman"] || got["containerd"] {
+		t.Fatalf("docker and podman succeed, containerd fails: %+v", got)
+	}
+	ctr := doc.Clients[2]
+	want := `ctr: failed to resolve reference "` + sb.Host() + `/library/hello:latest": failed to authorize: failed to fetch oauth token: unexpected status from POST request to ` + sb.TokenURL() + `: 403 Forbidden`
+	if ctr.Error != want {
+		t.Errorf("containerd's line\n got %s\nwant %s", ctr.Error, want)
+	}
+	codes := map[string]bool{}
+	for _, d := range ctr.Diagnoses {
+		codes[d.Code] = true
+	}
+	if !codes["TOKEN_POST_REFUSED"] || codes["BAD_CREDENTIALS"] {
+		t.Errorf("containerd's diagnoses %v: the POST was refused, not the password", ctr.Diagnoses)
+	}
+
+	c.in = sb.Users()["alice"]
+	r := c.run("compare", sb.Host()+"/library/hello", "--plain-http", "-u", "alice", "--password-stdin", "--client", "docker,podman,containerd", "--no-color").wantCode(t, 1)
+	for _, s := range []string{"TOKEN_POST_REFUSED", "403 Forbidden", "│ docker ", "│ ok "} {
+		if !strings.Contains(r.out, s) {
+			t.Errorf("text output lacks %q:\n%s", s, r.out)
 		}
 	}
 }

@@ -26,6 +26,8 @@ type engine struct {
 	// fail, when set, is the failure as the client words it, for failures
 	// the last step does not show (a realm the client refused to ask).
 	fail *Failure
+	// refusedPOST is the OAuth2 POST the client did not fall back from.
+	refusedPOST *Step
 }
 
 // clientName is the replayed client's short name for messages.

@@ -218,7 +218,7 @@ func buildProfiles() []*Profile {
 		Wording:   orasWording(),
 	}
 	buildkit := containerdProfile("buildkit", "0.2x", false, []string{"buildx", "docker-build"},
-		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, ctrWording(false))
+		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, buildkitWording())
 	buildkit.NoLogin = "BuildKit has no login; it takes the Docker CLI's credentials through its session at pull time"
 	buildkit.Token.ClientID = "buildkit-client"
 	buildkit.UserAgent = "buildkit/v0.2x"

@@ -146,6 +146,7 @@ func oauthFallsBack(status int) bool {
 // postRefused explains an OAuth2 POST refusal the client does not fall back
 // from: the client that uses GET (Docker) gets a token where this one fails.
 func (e *engine) postRefused(st *Step, realm *url.URL, fallbackText string, hasUsername bool) {
+	e.refusedPOST = st
 	status := st.Response.Status
 	if status == http.StatusMethodNotAllowed && !hasUsername {
 		e.trace.diag(diagnose.NoFallbackOn405WithoutUsername, fmt.Sprintf("%s answered the OAuth2 POST (grant_type=refresh_token) with 405: %s falls back to GET on 405 only when there is a username, and an identity token has none", realm.Redacted(), e.clientName()),
@@ -229,6 +230,9 @@ func (e *engine) readToken(st *Step, realm *url.URL) (string, bool) {
 		res := regerror.Parse(r.Status, r.Headers.Get("Content-Type"), r.Body, nil)
 		t.Verdict = VerdictRefused
 		switch {
+		case st == e.refusedPOST:
+			// The refusal is of the POST form, not of the credentials.
+			t.Summary = fmt.Sprintf("the token service refused the OAuth2 POST with %d", r.Status)
 		case r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden:
 			e.badCredentials(st, "the token service refused the credentials", realm.String())
 			t.Summary = fmt.Sprintf("Get %q: %s", e.trace.Endpoint+"/v2/", oneLine(res.EngineText, 200))

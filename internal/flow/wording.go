@@ -171,3 +171,11 @@ func containersImageWording() Wording {
 		return prefix + fmt.Sprintf("initializing source docker://%s: reading manifest %s in %s/%s: %s", f.Ref, f.Tag, f.Host, f.Repo, orDefault(f.Server, f.statusLine()))
 	}}
 }
+
+// buildkitWording is what `docker buildx build` prints when the base
+// image's resolve fails (the solver wraps the resolver's error).
+func buildkitWording() Wording {
+	return Wording{Say: func(f Failure) string {
+		return fmt.Sprintf("ERROR: failed to solve: %s: failed to resolve source metadata for %s: %s", f.Ref, f.Ref, containerdResolveError(f, false))
+	}}
+}

@@ -103,7 +103,8 @@ func CompareText(w io.Writer, img imageref.Ref, runs []*flow.ClientRun, r *redac
 		if !t.OK() && t.Client != nil {
 			said = t.Client.Error
 		}
-		rows = append(rows, []string{run.Profile.ID(), outcome, fmt.Sprint(run.Requests()), failed, r.String(truncate(said, 100)), div})
+		// The end of a client's error is where the cause is.
+		rows = append(rows, []string{run.Profile.ID(), outcome, fmt.Sprint(run.Requests()), failed, truncateLeft(r.String(said), 90), div})
 	}
 	if err := Table(w, []string{"CLIENT", "OUTCOME", "REQUESTS", "FAILED AT", "CLIENT'S ERROR", "DIVERGES FROM " + runs[0].Profile.ID()}, rows); err != nil {
 		return err
@@ -142,11 +143,12 @@ func CompareText(w io.Writer, img imageref.Ref, runs []*flow.ClientRun, r *redac
 	return p.err
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
+func truncateLeft(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return "…" + string(r[len(r)-n:])
 }
 
 func wireStep(s *flow.Step) string {
