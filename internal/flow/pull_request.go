@@ -84,7 +84,7 @@ func (p *puller) firstRequest(ctx context.Context, method, path, title string, a
 	var last *Step
 	for i, scheme := range p.ep.Schemes {
 		base := p.ep.URL(scheme)
-		t := title + " (no /v2/ ping first: " + p.clientName() + " sends none)"
+		t := title + "; no /v2/ ping first: " + p.clientName() + " sends none"
 		if i > 0 {
 			t = title + " over plain http"
 		}
