@@ -36,26 +36,20 @@ type TraceDoc struct {
 	Extra         any                  `json:"details,omitempty"`
 }
 
-// ClientDoc names the client profile replayed and what it would print.
-type ClientDoc struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Basis    string   `json:"basis"`
-	Verified bool     `json:"verified"`
-	Why      string   `json:"why,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	Events   []string `json:"events,omitempty"`
-}
+// ClientDoc names the client profile replayed and what it would print:
+// flow's ClientInfo with its server-derived strings masked.
+type ClientDoc = flow.ClientInfo
 
 func clientDoc(c *flow.ClientInfo, r *redact.Redactor) *ClientDoc {
 	if c == nil {
 		return nil
 	}
-	d := &ClientDoc{ID: c.ID, Title: c.Title, Basis: c.Basis, Verified: c.Verified, Why: r.String(c.Why), Error: r.String(redact.OneLine(c.Error))}
+	d := *c
+	d.Why, d.Error, d.Events = r.String(c.Why), r.String(redact.OneLine(c.Error)), nil
 	for _, e := range c.Events {
 		d.Events = append(d.Events, r.String(redact.OneLine(e)))
 	}
-	return d
+	return &d
 }
 
 // CredentialsDoc says who the trace authenticated as, never with what.
