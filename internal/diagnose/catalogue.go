@@ -62,9 +62,17 @@ const (
 	RepeatedUnauthorized           Code = "REPEATED_UNAUTHORIZED"
 	ClientDiverges                 Code = "CLIENT_DIVERGES"
 	RealmBlocked                   Code = "REALM_BLOCKED"
-	RedirectDropsAuth              Code = "REDIRECT_AUTH_DROPPED"
-	RealmMissing                   Code = "REALM_MISSING"
-	RealmInvalid                   Code = "REALM_INVALID"
+	// Push findings (push-trace).
+	PushDenied               Code = "PUSH_DENIED"
+	PushWithoutPull          Code = "PUSH_WITHOUT_PULL"
+	MountRefused             Code = "MOUNT_REFUSED"
+	MountCrossHost           Code = "MOUNT_CROSS_HOST"
+	UploadNotSupported       Code = "UPLOAD_NOT_SUPPORTED"
+	UploadNotCancelled       Code = "UPLOAD_NOT_CANCELLED"
+	TokenExpiresDuringUpload Code = "TOKEN_EXPIRES_DURING_UPLOAD"
+	RedirectDropsAuth        Code = "REDIRECT_AUTH_DROPPED"
+	RealmMissing             Code = "REALM_MISSING"
+	RealmInvalid             Code = "REALM_INVALID"
 
 	// Transport findings (every command that talks to a registry).
 	TLSUnknownAuthority Code = "TLS_UNKNOWN_AUTHORITY"
@@ -182,6 +190,20 @@ func fill() {
 		"containerd gives up after a second 401 with error= for the same request, or after a few 401s without one; check the token's access list and the registry's token settings.")
 	add(RealmBlocked, Error, "the client refuses a token realm on a private or loopback address",
 		"crane and oras refuse a realm whose host is a private, loopback or link-local address other than the registry's own (SSRF protection): serve the token service on the registry's host name, or a public one.")
+	add(PushDenied, Error, "the token does not grant push on the repository",
+		"Push to a namespace the account may write (a Harbor project where it is developer or maintainer, docker.io/USER/...), or give the account push there; a read-only token (Docker Hub PAT, GitLab deploy token with read_registry) never pushes.")
+	add(PushWithoutPull, Error, "the token grants push without pull",
+		"The distribution registry (and Harbor, GitLab, Docker Hub) authorise an upload with pull and push together: grant pull on the repository as well.")
+	add(MountRefused, Error, "the cross-repository mount was refused",
+		"The token must also grant pull on the source repository (the registry checks it before the mount); a plain upload of the blob works without it.")
+	add(MountCrossHost, Error, "the mount source is on another registry",
+		"A cross-repository mount works only within one registry; the client uploads the blob instead.")
+	add(UploadNotSupported, Error, "the registry takes no uploads",
+		"The upload POST answered 405 or 404: a read-only registry, a mirror or a pull-through cache; push to the registry itself.")
+	add(UploadNotCancelled, Warning, "the upload session push-trace opened could not be cancelled",
+		"It holds no data; the registry purges stale upload sessions (distribution: storage.maintenance.uploadpurging, by default after a week). Granting the delete action lets push-trace cancel it.")
+	add(TokenExpiresDuringUpload, Warning, "the push token expires before the expected upload ends",
+		"Raise the token service's token lifetime, or use a client that fetches a new token when the PUT gets 401.")
 	add(ClientDiverges, Info, "the clients take different paths on the wire",
 		"Compare the steps: the first difference is usually where one client succeeds and another fails.")
 	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",

@@ -16,7 +16,7 @@ func (e *engine) clientError() {
 	if t.OK() || t.Client == nil {
 		return
 	}
-	if e.prof.Wording.Say == nil {
+	if e.prof.Wording.Say == nil || e.plainError {
 		if rw := e.prof.Wording.Rewrite; rw != nil {
 			t.Summary = rw(t.Summary)
 		}

@@ -28,6 +28,9 @@ type engine struct {
 	fail *Failure
 	// refusedPOST is the OAuth2 POST the client did not fall back from.
 	refusedPOST *Step
+	// plainError: the client's error is the summary as the engine words
+	// it (push-trace: the profiles' wording covers pulls).
+	plainError bool
 }
 
 // clientName is the replayed client's short name for messages.

@@ -41,6 +41,22 @@ type Profile struct {
 	UserAgent string
 	// Wording is the client's own error text.
 	Wording Wording
+	// Push is how the client starts a push.
+	Push PushRule
+}
+
+// PushRule is a client's push up to its first upload session.
+type PushRule struct {
+	// Actions is the scope's action list in the client's order
+	// ("push,pull" for Docker and crane, "pull,push" for the others).
+	Actions string
+	// HeadManifest: the client asks whether the tag exists first (crane).
+	HeadManifest bool
+	// HeadBlob: the client asks whether a blob exists before uploading it.
+	HeadBlob bool
+	// MountFallback says what the client does when a cross-repository
+	// mount is refused.
+	MountFallback string
 }
 
 // ID is NAME or NAME@VERSION.

@@ -77,6 +77,9 @@ func containerdProfile(name, version string, legacy bool, aliases []string, titl
 		Manifest:  containerdManifest(max401, name == "containerd" || name == "kubelet"),
 		UserAgent: "containerd/" + version,
 		Wording:   w,
+		// pusher.go: ContextWithRepositoryScope(ctx, refspec, true).
+		Push: PushRule{Actions: "pull,push", HeadBlob: true,
+			MountFallback: "containerd before 2.1 aborts the push when a mount is refused; 2.1 and later fall back to a plain upload on 401, and still abort on 403"},
 	}
 }
 
@@ -98,6 +101,9 @@ func buildProfiles() []*Profile {
 			HeadErrorGET: []int{0},
 		},
 		UserAgent: "",
+		// moby push_v2.go: newRepository(..., "push", "pull").
+		Push: PushRule{Actions: "push,pull", HeadBlob: true,
+			MountFallback: "Docker (classic store) falls back to a plain upload when a mount is refused"},
 	}
 	// Docker 20.10 (Debian's) still vendors schema 1: its Accept lines
 	// add the signed schema 1 type and application/json.
@@ -149,6 +155,8 @@ func buildProfiles() []*Profile {
 		Headers:   http.Header{"Docker-Distribution-API-Version": {"registry/2.0"}},
 		UserAgent: "containers/5.36 (github.com/containers/image)",
 		Wording:   containersImageWording(),
+		Push: PushRule{Actions: "pull,push", HeadBlob: true,
+			MountFallback: "containers/image tries a mount only for blobs it knows in another repository, and uploads when that fails"},
 	}
 	crane := &Profile{
 		Name: "crane", Version: "0.22.1", Aliases: []string{"ggcr", "go-containerregistry", "ko", "kaniko"},
@@ -172,6 +180,8 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: "crane/v0.22.1 go-containerregistry/v0.22.1",
 		Wording:   craneWording(),
+		Push: PushRule{Actions: "push,pull", HeadManifest: true, HeadBlob: true,
+			MountFallback: "go-containerregistry uploads the blob when the registry answers the mount with 202, and fails on a refusal"},
 	}
 	regctlID := "regclient/regctl (v0.11.7)"
 	regctl := &Profile{
@@ -196,6 +206,7 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: regctlID,
 		Wording:   regctlWording(),
+		Push:      PushRule{Actions: "pull,push", MountFallback: "regclient falls back to a plain upload when a mount fails"},
 	}
 	oras := &Profile{
 		Name: "oras", Version: "1.3.6", Aliases: []string{"oras-go", "helm"},
@@ -216,6 +227,7 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: "oras/1.3.6",
 		Wording:   orasWording(),
+		Push:      PushRule{Actions: "pull,push", HeadBlob: true, MountFallback: "oras-go falls back to a plain upload when a mount fails"},
 	}
 	buildkit := containerdProfile("buildkit", "0.2x", false, []string{"buildx", "docker-build"},
 		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, buildkitWording())

@@ -116,7 +116,7 @@ func (p *puller) authorisePull(ctx context.Context, ping *Step) bool {
 	p.bearer = bearer
 	auth, ok := p.authorise(ctx, p.ep, p.base, ping, p.scopes)
 	if tok := p.lastStep(StepToken); tok != nil {
-		tok.Notes = append(tok.Notes, fmt.Sprintf("scope=%s is the scope Docker computes for this %s; it ignores any scope a challenge names", strings.Join(p.scopes, " "), p.operation()))
+		tok.Notes = append(tok.Notes, fmt.Sprintf("scope=%s is the scope %s computes for this %s; it ignores any scope a challenge names", strings.Join(p.scopes, " "), p.clientName(), p.operation()))
 	}
 	if !ok {
 		p.tokenFailureSummary()
@@ -147,6 +147,9 @@ func (p *puller) tokenFailureSummary() {
 }
 
 func (p *puller) operation() string {
+	if p.trace.Command == "push-trace" {
+		return "push"
+	}
 	if p.req.Push {
 		return "push (pull,push)"
 	}

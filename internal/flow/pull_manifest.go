@@ -18,9 +18,14 @@ import (
 // manifestRequest sends HEAD or GET of a manifest with the profile's Accept
 // form and headers and the pull's Authorization.
 func (p *puller) manifestRequest(ctx context.Context, method, url, title string, accept []string) *Step {
+	return p.apiRequest(ctx, StepManifest, method, url, title, accept)
+}
+
+// apiRequest is one registry API request of the replayed client.
+func (p *puller) apiRequest(ctx context.Context, kind StepKind, method, url, title string, accept []string) *Step {
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
-		st := &Step{Index: len(p.trace.Steps) + 1, Kind: StepManifest, Title: title, Err: err.Error(), Started: p.opts.Now()}
+		st := &Step{Index: len(p.trace.Steps) + 1, Kind: kind, Title: title, Err: err.Error(), Started: p.opts.Now()}
 		p.trace.Steps = append(p.trace.Steps, st)
 		return st
 	}
@@ -31,7 +36,7 @@ func (p *puller) manifestRequest(ctx context.Context, method, url, title string,
 	if p.auth != "" {
 		req.Header.Set("Authorization", p.auth)
 	}
-	st := p.send(ctx, StepManifest, title, req)
+	st := p.send(ctx, kind, title, req)
 	p.checkClock(st)
 	p.observeRateLimit(st)
 	return st
@@ -46,14 +51,14 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 	rule := p.prof.Manifest
 	who := p.clientName()
 	if img.ByDigest() {
-		st, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Digest), fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who), rule.Accept)
+		st, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Digest), fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who), rule.Accept)
 		return ok && p.readManifest(st, img.Digest, "")
 	}
 	if rule.Sequence == GetTag {
-		st, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest of the tag %s (GET: %s sends no HEAD)", img.Tag, who), rule.Accept)
+		st, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest of the tag %s (GET: %s sends no HEAD)", img.Tag, who), rule.Accept)
 		return ok && p.readManifest(st, "", "")
 	}
-	head, ok := p.registryRequest(ctx, http.MethodHead, p.manifestPath(img.Tag), fmt.Sprintf("Resolve the tag %s (HEAD, as %s does first)", img.Tag, who), rule.Accept)
+	head, ok := p.registryRequest(ctx, StepManifest, http.MethodHead, p.manifestPath(img.Tag), fmt.Sprintf("Resolve the tag %s (HEAD, as %s does first)", img.Tag, who), rule.Accept)
 	if !ok {
 		return false
 	}
@@ -82,7 +87,7 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 				accept = accept[1:]
 			}
 		}
-		get, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(dgst), fmt.Sprintf("Fetch the manifest by digest, as %s does next", who), accept)
+		get, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(dgst), fmt.Sprintf("Fetch the manifest by digest, as %s does next", who), accept)
 		return ok && p.readManifest(get, dgst, "Docker-Content-Digest of the HEAD")
 	}
 	if r.Status >= 400 {
@@ -95,7 +100,7 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 	} else {
 		head.Notes = append(head.Notes, fmt.Sprintf("%d without Docker-Content-Digest: %s repeats the request as GET", r.Status, who))
 	}
-	get, ok := p.registryRequest(ctx, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest, as %s does after that HEAD", who), rule.Accept)
+	get, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Tag), fmt.Sprintf("Fetch the manifest, as %s does after that HEAD", who), rule.Accept)
 	return ok && p.readManifest(get, "", "")
 }
 
@@ -195,9 +200,11 @@ func (p *puller) registryError(st *Step) {
 	res := regerror.Parse(r.Status, r.Headers.Get("Content-Type"), r.Body, r.Challenges)
 	re := &RegistryError{Step: st.Index, Status: r.Status, Codes: res.Codes(), EngineText: res.EngineText, DaemonText: res.EngineText}
 	first := ""
-	if len(res.Errors) > 0 {
+	if len(res.Errors) > 0 && !p.plainError {
 		first = res.Errors[0].Code
 		re.DaemonText = daemonPullError(res.Errors[0], p.req.Image.FamiliarName, p.req.Image.Familiar, res.EngineText)
+	} else if len(res.Errors) > 0 {
+		first = res.Errors[0].Code
 	}
 	p.rep.RegistryError = re
 	t.Verdict, t.Summary = VerdictRefused, oneLine(re.DaemonText, 400)

@@ -16,14 +16,14 @@ import (
 // (containerd) sends it without credentials first, learns the challenge
 // from the 401, fetches the token and repeats it; containers/image repeats
 // once with a wider token on insufficient_scope.
-func (p *puller) registryRequest(ctx context.Context, method, path, title string, accept []string) (*Step, bool) {
+func (p *puller) registryRequest(ctx context.Context, kind StepKind, method, path, title string, accept []string) (*Step, bool) {
 	var st *Step
 	if p.base == "" {
-		if st = p.firstRequest(ctx, method, path, title, accept); st == nil {
+		if st = p.firstRequest(ctx, kind, method, path, title, accept); st == nil {
 			return nil, false
 		}
 	} else {
-		st = p.manifestRequest(ctx, method, p.base+path, title, accept)
+		st = p.apiRequest(ctx, kind, method, p.base+path, title, accept)
 	}
 	rule := p.prof.Manifest
 	sent, widened := 1, false
@@ -57,7 +57,7 @@ func (p *puller) registryRequest(ctx context.Context, method, path, title string
 		default:
 			return st, true
 		}
-		st = p.manifestRequest(ctx, method, p.base+path, repeatTitle(title, p.auth), accept)
+		st = p.apiRequest(ctx, kind, method, p.base+path, repeatTitle(title, p.auth), accept)
 		sent++
 	}
 	return st, true
@@ -80,7 +80,7 @@ func lowerFirst(s string) string {
 
 // firstRequest is the first request of a client that sends no ping: it
 // goes over each of the endpoint's schemes in turn until one answers.
-func (p *puller) firstRequest(ctx context.Context, method, path, title string, accept []string) *Step {
+func (p *puller) firstRequest(ctx context.Context, kind StepKind, method, path, title string, accept []string) *Step {
 	var last *Step
 	for i, scheme := range p.ep.Schemes {
 		base := p.ep.URL(scheme)
@@ -88,7 +88,7 @@ func (p *puller) firstRequest(ctx context.Context, method, path, title string, a
 		if i > 0 {
 			t = title + " over plain http"
 		}
-		st := p.manifestRequest(ctx, method, base+path, t, accept)
+		st := p.apiRequest(ctx, kind, method, base+path, t, accept)
 		if st.Response != nil {
 			if p.httpsOnly(st, last, p.ep) {
 				return nil

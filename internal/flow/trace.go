@@ -20,7 +20,9 @@ const (
 	StepToken     StepKind = "token"     // the token request (GET or OAuth POST)
 	StepAuthPing  StepKind = "auth-ping" // GET /v2/ with credentials
 	StepManifest  StepKind = "manifest"  // HEAD/GET of a manifest
-	StepBlob      StepKind = "blob"      // GET of a blob
+	StepBlob      StepKind = "blob"      // GET or HEAD of a blob
+	StepUpload    StepKind = "upload"    // POST of an upload session (push-trace)
+	StepCleanup   StepKind = "cleanup"   // regauth's own clean-up, no client sends it
 	StepRedirect  StepKind = "redirect"  // a hop that followed a 3xx
 	StepV1        StepKind = "v1"        // an old client's /v1/ call
 	StepTransport StepKind = "transport" // a step that never got an answer

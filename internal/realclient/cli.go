@@ -49,7 +49,10 @@ func Regctl(ctx context.Context, t testing.TB, ref, user, pass string) Result {
 	dir := t.TempDir()
 	env := isolatedEnv(dir, "REGCTL_CONFIG="+filepath.Join(dir, "regctl.json"))
 	host := hostOf(ref)
-	set := []string{"registry", "set", host, "--tls", "disabled"}
+	// --skip-check: `registry set` would otherwise ping the registry
+	// (GET /v2/, an anonymous token, GET /v2/ again) before the command
+	// under test, and fail on a Basic-auth registry.
+	set := []string{"registry", "set", host, "--tls", "disabled", "--skip-check"}
 	if r := run(ctx, env, "", "regctl", set...); !r.OK() {
 		return r
 	}
@@ -104,8 +107,62 @@ func RegctlLogin(ctx context.Context, t testing.TB, host, user, pass string) Res
 	Need(t, "regctl")
 	dir := t.TempDir()
 	env := isolatedEnv(dir, "REGCTL_CONFIG="+filepath.Join(dir, "regctl.json"))
-	if r := run(ctx, env, "", "regctl", "registry", "set", host, "--tls", "disabled"); !r.OK() {
+	if r := run(ctx, env, "", "regctl", "registry", "set", host, "--tls", "disabled", "--skip-check"); !r.OK() {
 		return r
 	}
 	return run(ctx, env, pass, "regctl", "registry", "login", host, "-u", user, "--pass-stdin")
+}
+
+// CranePull saves REF as a tarball (the source of a push test).
+func CranePull(ctx context.Context, t testing.TB, ref, user, pass, tarball string) Result {
+	t.Helper()
+	Need(t, "crane")
+	dir := t.TempDir()
+	env := isolatedEnv(dir)
+	if err := writeDockerConfig(filepath.Join(dir, ".docker"), hostOf(ref), user, pass); err != nil {
+		t.Fatal(err)
+	}
+	return run(ctx, env, "", "crane", "pull", "--insecure", "--format", "tarball", ref, tarball)
+}
+
+// CranePush runs `crane push --insecure TARBALL REF`.
+func CranePush(ctx context.Context, t testing.TB, tarball, ref, user, pass string) Result {
+	t.Helper()
+	Need(t, "crane")
+	dir := t.TempDir()
+	env := isolatedEnv(dir)
+	if err := writeDockerConfig(filepath.Join(dir, ".docker"), hostOf(ref), user, pass); err != nil {
+		t.Fatal(err)
+	}
+	return run(ctx, env, "", "crane", "push", "--insecure", tarball, ref)
+}
+
+// SkopeoPush copies a docker-archive tarball to REF with skopeo (containers/image's push).
+func SkopeoPush(ctx context.Context, t testing.TB, tarball, ref, user, pass string) Result {
+	t.Helper()
+	Need(t, "skopeo")
+	dir := t.TempDir()
+	args := []string{"copy", "--dest-tls-verify=false", "--authfile", filepath.Join(dir, "auth.json")}
+	if user != "" || pass != "" {
+		args = append(args, "--dest-creds", user+":"+pass)
+	}
+	return run(ctx, isolatedEnv(dir), "", "skopeo", append(args, "docker-archive:"+tarball, "docker://"+ref)...)
+}
+
+// RegctlPush imports a docker-archive tarball to REF with regctl.
+func RegctlPush(ctx context.Context, t testing.TB, tarball, ref, user, pass string) Result {
+	t.Helper()
+	Need(t, "regctl")
+	dir := t.TempDir()
+	env := isolatedEnv(dir, "REGCTL_CONFIG="+filepath.Join(dir, "regctl.json"))
+	host := hostOf(ref)
+	if r := run(ctx, env, "", "regctl", "registry", "set", host, "--tls", "disabled"); !r.OK() {
+		return r
+	}
+	if user != "" || pass != "" {
+		if r := run(ctx, env, pass, "regctl", "registry", "login", host, "-u", user, "--pass-stdin", "--skip-check"); !r.OK() {
+			return r
+		}
+	}
+	return run(ctx, env, "", "regctl", "image", "import", ref, tarball)
 }

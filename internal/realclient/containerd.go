@@ -67,3 +67,13 @@ func (c *Containerd) Fetch(ctx context.Context, ref, user, pass string) Result {
 	args = append(args, ref)
 	return run(ctx, isolatedEnv(c.dir), "", "ctr", args...)
 }
+
+// FetchRefresh runs `ctr content fetch --plain-http --refresh TOKEN REF`:
+// with no user, ctr hands the refresh token (an identity token, as docker
+// login stores it) to containerd's authorizer as the secret of an empty
+// user name, which trades it by an OAuth2 POST (grant_type=refresh_token).
+func (c *Containerd) FetchRefresh(ctx context.Context, ref, refreshToken string) Result {
+	ns := fmt.Sprintf("run%d", c.runs.Add(1))
+	return run(ctx, isolatedEnv(c.dir), "", "ctr", "--address", c.Socket, "--namespace", ns,
+		"content", "fetch", "--plain-http", "--refresh", refreshToken, ref)
+}

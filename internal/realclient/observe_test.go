@@ -107,3 +107,44 @@ func TestObserve(t *testing.T) {
 		sb.Close()
 	}
 }
+
+// TestObservePush prints what each real client sends when it pushes
+// (REGAUTH_OBSERVE=1).
+func TestObservePush(t *testing.T) {
+	if os.Getenv("REGAUTH_OBSERVE") == "" {
+		t.Skip("REGAUTH_OBSERVE=1 prints the real clients' push wire")
+	}
+	ctx := context.Background()
+	sb, err := sandbox.Start(ctx, sandbox.Options{Like: sandbox.LikeHarbor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if _, err := sb.PushImage(ctx, "library/hello", "latest"); err != nil {
+		t.Fatal(err)
+	}
+	tarball := t.TempDir() + "/img.tar"
+	if r := CranePull(ctx, t, sb.Host()+"/library/hello:latest", "alice", "alice-sandbox-pw", tarball); !r.OK() {
+		t.Fatal(r)
+	}
+	for _, c := range []struct {
+		name string
+		run  func(ref, user, pass string) Result
+	}{
+		{"crane", func(ref, u, p string) Result { return CranePush(ctx, t, tarball, ref, u, p) }},
+		{"skopeo", func(ref, u, p string) Result { return SkopeoPush(ctx, t, tarball, ref, u, p) }},
+		{"regctl", func(ref, u, p string) Result { return RegctlPush(ctx, t, tarball, ref, u, p) }},
+	} {
+		for _, who := range [][2]string{{"alice", "alice-sandbox-pw"}, {"bob", "bob-sandbox-pw"}} {
+			sb.ResetRequests()
+			res := c.run(sb.Host()+"/library/pushed-"+c.name+":"+who[0], who[0], who[1])
+			fmt.Printf("### %s push as %s ok=%v\n", c.name, who[0], res.OK())
+			for _, r := range sb.Requests() {
+				fmt.Printf("  %s %s?%s auth=%s -> %d loc=%q\n", r.Method, r.Path, r.RawQuery, r.AuthScheme, r.Status, r.Header.Get("Content-Type"))
+			}
+			if !res.OK() {
+				fmt.Printf("  ERR: %s\n", res.LastLine())
+			}
+		}
+	}
+}

@@ -23,17 +23,21 @@ type Rule struct {
 }
 
 // DefaultUsers are the sandbox's accounts.
-var DefaultUsers = map[string]string{"alice": "alice-sandbox-pw", "bob": "bob-sandbox-pw"}
+var DefaultUsers = map[string]string{"alice": "alice-sandbox-pw", "bob": "bob-sandbox-pw", "carol": "carol-sandbox-pw"}
 
-// DefaultAccess: alice may pull and push library/*, alice/* and private/* and
-// list the catalog; bob may pull library/*; anyone (also anonymous) may pull
-// public/*; nobody else gets anything on private/*.
+// DefaultAccess: alice may pull, push and delete library/*, alice/* and
+// private/* (delete lets push-trace cancel its upload session) and list the
+// catalog; bob may pull library/* (pull only); carol may push library/*
+// without pull (push only, which the registry refuses for an upload);
+// anyone (also anonymous) may pull public/*; nobody else gets anything on
+// private/*.
 var DefaultAccess = []Rule{
-	{User: "alice", Repo: "library/*", Actions: []string{"pull", "push"}},
-	{User: "alice", Repo: "alice/*", Actions: []string{"pull", "push"}},
-	{User: "alice", Repo: "private/*", Actions: []string{"pull", "push"}},
+	{User: "alice", Repo: "library/*", Actions: []string{"pull", "push", "delete"}},
+	{User: "alice", Repo: "alice/*", Actions: []string{"pull", "push", "delete"}},
+	{User: "alice", Repo: "private/*", Actions: []string{"pull", "push", "delete"}},
 	{User: "alice", Type: "registry", Repo: "catalog", Actions: []string{"*"}},
 	{User: "bob", Repo: "library/*", Actions: []string{"pull"}},
+	{User: "carol", Repo: "library/*", Actions: []string{"push"}},
 	{User: "*", Repo: "public/*", Actions: []string{"pull"}},
 }
 

@@ -110,3 +110,20 @@ func (rl *rateLimit) wrap(h http.Handler) http.Handler {
 func isManifestPath(p string) bool {
 	return strings.HasPrefix(p, "/v2/") && strings.Contains(p, "/manifests/")
 }
+
+// readOnly refuses writes from clients as a registry in read-only mode
+// does (distribution: storage.maintenance.readonly); the sandbox's own
+// pusher is let through so the sample images exist.
+func readOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		write := r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch || r.Method == http.MethodDelete
+		if write && isV2(r.URL.Path) && r.UserAgent() != pushUserAgent {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			_, _ = w.Write([]byte(`{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."}]}` + "\n"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -200,7 +200,7 @@ func (p pusher) do(ctx context.Context, method, u, contentType string, body []by
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", "regauth-sandbox/push")
+	req.Header.Set("User-Agent", pushUserAgent)
 	if p.authz != "" {
 		req.Header.Set("Authorization", p.authz)
 	}
@@ -243,3 +243,6 @@ func (s *Sandbox) adminAuthorization(repo string) (string, error) {
 	}
 	return "Bearer " + tok, nil
 }
+
+// pushUserAgent marks the sandbox's own pushes (ReadOnly lets them through).
+const pushUserAgent = "regauth-sandbox/push"

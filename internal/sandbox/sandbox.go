@@ -78,6 +78,11 @@ type Options struct {
 	// proxies in front of them do that never learnt the POST form; 500
 	// comes with an HTML page. 0 answers the POST normally (Harbor: 405).
 	TokenPOSTStatus int
+	// ReadOnly answers every write to the registry API (POST, PUT, PATCH,
+	// DELETE under /v2/) as the distribution registry's read-only
+	// maintenance mode does: 405 UNSUPPORTED. The sandbox's own pushes
+	// still go through.
+	ReadOnly bool
 }
 
 // Front defaults: service and issuer names as the real deployments use them.
@@ -209,6 +214,9 @@ func Start(ctx context.Context, o Options) (s *Sandbox, err error) {
 		s.tok.serve(s.rec.wrap(tokenHostFront("/token", s.ts)))
 	case LikeBasic:
 		front = s.app
+	}
+	if o.ReadOnly {
+		front = readOnly(front)
 	}
 	s.reg.serve(s.rec.wrap(front))
 	return s, nil

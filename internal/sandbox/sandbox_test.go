@@ -323,7 +323,10 @@ func testTokenFront(t *testing.T, like Like) {
 	// Several scopes, repeated and space-separated.
 	multi := fetchToken(t, sb, "alice", "repository:library/hello:pull repository:alice/x:pull,push", "repository:private/secret:delete")
 	wantAccess(t, parseToken(t, sb, multi).access,
-		repoScope("library/hello", "pull"), repoScope("alice/x", "pull", "push"), repoScope("private/secret"))
+		repoScope("library/hello", "pull"), repoScope("alice/x", "pull", "push"), repoScope("private/secret", "delete"))
+	// bob has no rule on private/*: the resource comes back with nothing.
+	none := fetchToken(t, sb, "bob", "repository:private/secret:pull,delete")
+	wantAccess(t, parseToken(t, sb, none).access, repoScope("private/secret"))
 
 	// The catalog: alice only.
 	catTok := fetchToken(t, sb, "alice", "registry:catalog:*")
