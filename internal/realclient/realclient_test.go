@@ -3,6 +3,7 @@ package realclient
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,6 +57,36 @@ func wire(sb *sandbox.Sandbox) string {
 	return b.String()
 }
 
+// followsRealm: the client takes any realm.
+func followsRealm(*sandbox.Sandbox) string { return "" }
+
+// realm is the host[:port] of the sandbox's Bearer realm ("" for Basic).
+func realm(sb *sandbox.Sandbox) *url.URL {
+	u, err := url.Parse(sb.TokenURL())
+	if err != nil || sb.TokenURL() == "" {
+		return nil
+	}
+	return u
+}
+
+// craneRefusal: go-containerregistry allows a loopback realm only at the
+// registry's own host:port.
+func craneRefusal(sb *sandbox.Sandbox) string {
+	if u := realm(sb); u != nil && u.Host != sb.Host() {
+		return fmt.Sprintf("realm host %q is a private or link-local address", u.Hostname())
+	}
+	return ""
+}
+
+// orasRefusal: oras-go allows a loopback realm only at the registry's own
+// host name (any port).
+func orasRefusal(sb *sandbox.Sandbox) string {
+	if u := realm(sb); u != nil && !strings.EqualFold(u.Hostname(), strings.Split(sb.Host(), ":")[0]) {
+		return fmt.Sprintf("bearer realm host %q is %s, in blocked prefix 127.0.0.0/8", u.Hostname(), u.Hostname())
+	}
+	return ""
+}
+
 // pullClient runs a client that fetches ref.
 type pullClient func(ctx context.Context, t *testing.T, ref, user, pass string) Result
 
@@ -64,7 +95,7 @@ type pullClient func(ctx context.Context, t *testing.T, ref, user, pass string) 
 // front instead of pulling: go-containerregistry and oras-go refuse a
 // Bearer realm whose host is a loopback or private IP literal other than
 // the registry's ("" for the clients that follow it).
-func checkPull(t *testing.T, run pullClient, refusedRealm string) {
+func checkPull(t *testing.T, run pullClient, refusedRealm func(*sandbox.Sandbox) string) {
 	t.Helper()
 	for _, l := range sandbox.Likes {
 		t.Run(string(l), func(t *testing.T) {
@@ -73,9 +104,9 @@ func checkPull(t *testing.T, run pullClient, refusedRealm string) {
 			ctx := context.Background()
 
 			res := run(ctx, t, ref, testUser, sb.Users()[testUser])
-			if l == sandbox.LikeDockerHub && refusedRealm != "" {
-				if res.OK() || !strings.Contains(res.Output, refusedRealm) {
-					t.Errorf("want the realm refused (%q): %s\nwire:\n%s", refusedRealm, res, wire(sb))
+			if want := refusedRealm(sb); want != "" {
+				if res.OK() || !strings.Contains(res.Output, want) {
+					t.Errorf("want the realm refused (%q): %s\nwire:\n%s", want, res, wire(sb))
 				}
 				for _, r := range sb.Requests() {
 					if r.Host != sb.Host() {
@@ -105,7 +136,7 @@ func TestCtr(t *testing.T) {
 	ctrd := StartContainerd(t)
 	checkPull(t, func(ctx context.Context, _ *testing.T, ref, user, pass string) Result {
 		return ctrd.Fetch(ctx, ref, user, pass)
-	}, "")
+	}, followsRealm)
 
 	// An identity token (Docker Hub's refresh token) through --refresh.
 	t.Run("refresh-token", func(t *testing.T) {
@@ -159,28 +190,28 @@ func TestSkopeo(t *testing.T) {
 	t.Parallel()
 	checkPull(t, func(ctx context.Context, t *testing.T, ref, user, pass string) Result {
 		return Skopeo(ctx, t, ref, user, pass)
-	}, "")
+	}, followsRealm)
 }
 
 func TestCrane(t *testing.T) {
 	t.Parallel()
 	checkPull(t, func(ctx context.Context, t *testing.T, ref, user, pass string) Result {
 		return Crane(ctx, t, ref, user, pass)
-	}, `realm host "127.0.0.2" is a private or link-local address`)
+	}, craneRefusal)
 }
 
 func TestRegctl(t *testing.T) {
 	t.Parallel()
 	checkPull(t, func(ctx context.Context, t *testing.T, ref, user, pass string) Result {
 		return Regctl(ctx, t, ref, user, pass)
-	}, "")
+	}, followsRealm)
 }
 
 func TestOras(t *testing.T) {
 	t.Parallel()
 	checkPull(t, func(ctx context.Context, t *testing.T, ref, user, pass string) Result {
 		return Oras(ctx, t, ref, user, pass)
-	}, `bearer realm host "127.0.0.2" is 127.0.0.2, in blocked prefix 127.0.0.0/8`)
+	}, orasRefusal)
 }
 
 func TestDockerdPull(t *testing.T) {
@@ -188,7 +219,7 @@ func TestDockerdPull(t *testing.T) {
 	dkd := StartDockerd(t, []string{"127.0.0.0/8"})
 	checkPull(t, func(ctx context.Context, t *testing.T, ref, user, pass string) Result {
 		return dkd.Pull(ctx, t, ref, user, pass)
-	}, "")
+	}, followsRealm)
 }
 
 // loginClient runs a client's login to host.
@@ -197,13 +228,14 @@ type loginClient func(ctx context.Context, t testing.TB, host, user, pass string
 func TestLogins(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		name string
-		run  loginClient
+		name    string
+		run     loginClient
+		refused func(*sandbox.Sandbox) string
 	}{
-		{"docker", DockerLogin},
-		{"skopeo", SkopeoLogin},
-		{"oras", OrasLogin},
-		{"regctl", RegctlLogin},
+		{"docker", DockerLogin, followsRealm},
+		{"skopeo", SkopeoLogin, followsRealm},
+		{"oras", OrasLogin, orasRefusal},
+		{"regctl", RegctlLogin, followsRealm},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, l := range sandbox.Likes {
@@ -211,11 +243,18 @@ func TestLogins(t *testing.T) {
 					sb := front(t, l)
 					ctx := context.Background()
 					sb.ResetRequests()
-					if res := c.run(ctx, t, sb.Host(), testUser, sb.Users()[testUser]); !res.OK() {
+					res := c.run(ctx, t, sb.Host(), testUser, sb.Users()[testUser])
+					if want := c.refused(sb); want != "" {
+						if res.OK() || !strings.Contains(res.Output, want) {
+							t.Errorf("want the realm refused (%q): %s\nwire:\n%s", want, res, wire(sb))
+						}
+						return
+					}
+					if !res.OK() {
 						t.Errorf("right password: %s\nwire:\n%s", res, wire(sb))
 					}
 					sb.ResetRequests()
-					res := c.run(ctx, t, sb.Host(), testUser, "not-the-password")
+					res = c.run(ctx, t, sb.Host(), testUser, "not-the-password")
 					if res.OK() {
 						t.Errorf("wrong password succeeded: %s\nwire:\n%s", res, wire(sb))
 					}
