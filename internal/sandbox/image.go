@@ -246,3 +246,9 @@ func (s *Sandbox) adminAuthorization(repo string) (string, error) {
 
 // pushUserAgent marks the sandbox's own pushes (ReadOnly lets them through).
 const pushUserAgent = "regauth-sandbox/push"
+
+// AdminAuthorization is an Authorization value granting pull and push on
+// repo (tests use it to look at what a trace left behind).
+func (s *Sandbox) AdminAuthorization(repo string) (string, error) {
+	return s.adminAuthorization(repo)
+}
