@@ -35,17 +35,6 @@ func Login(ctx context.Context, opts Options) *Trace {
 	if !e.pingAccepted(ping, base, ep) {
 		return t
 	}
-	if e.prof.Ping.AnonymousToken {
-		if !e.pingToken(ctx, ep, base, ping) {
-			return t
-		}
-		// The login's check starts afresh, as a repository request would.
-		ping = e.get(ctx, StepPing, "Ping again without credentials: "+e.clientName()+"'s login check learns the challenge anew", base+"/v2/", "")
-		if ping.Response == nil {
-			e.transportFailure(ping, "registry", ep.Host)
-			return t
-		}
-	}
 	e.authorise(ctx, ep, base, ping, nil)
 	return t
 }

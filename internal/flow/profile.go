@@ -94,13 +94,6 @@ type PingRule struct {
 	// Accepts lists the only statuses the client goes on from; empty
 	// means any (Docker stores whatever challenge there is).
 	Accepts []int
-	// AnonymousToken: on a Bearer 401 the client fetches a token without
-	// scope or credentials and pings again with it; it does not use that
-	// token for the repository (regclient).
-	AnonymousToken bool
-	// BasicFails is the client's error when the ping's challenge is Basic
-	// and it cannot go on (regclient over plain http), "" when it can.
-	BasicFails string
 }
 
 // accepts reports whether the client goes on after a ping status.
@@ -250,6 +243,9 @@ func (r ManifestRule) headErrorGET(status int) bool {
 
 // setAccept puts the profile's Accept values on a request.
 func (r ManifestRule) setAccept(h http.Header, types []string) {
+	if len(types) == 0 {
+		return
+	}
 	if r.AcceptJoin != "" {
 		h.Set("Accept", strings.Join(types, r.AcceptJoin))
 		return

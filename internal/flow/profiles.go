@@ -188,8 +188,10 @@ func buildProfiles() []*Profile {
 		Name: "regctl", Version: "0.11.7", Aliases: []string{"regclient", "regbot", "regsync"},
 		Title: "regctl (regclient v0.11.7)", Basis: basisLive, Verified: true,
 		Login: &LoginRule{},
-		Ping: PingRule{Send: true, AnonymousToken: true,
-			BasicFails: "no credentials available: unauthorized"},
+		// No ping before a pull: the manifest's own 401 gives the challenge.
+		// (The GET /v2/ and anonymous token once seen here came from
+		// `regctl registry set` checking the host, not from the pull.)
+		Ping: PingRule{Send: false},
 		Token: TokenRule{
 			Post: PostWithIdentityToken, ClientID: regctlID,
 			PostContentType: "application/x-www-form-urlencoded",
@@ -229,11 +231,17 @@ func buildProfiles() []*Profile {
 		Wording:   orasWording(),
 		Push:      PushRule{Actions: "pull,push", HeadBlob: true, MountFallback: "oras-go falls back to a plain upload when a mount fails"},
 	}
-	buildkit := containerdProfile("buildkit", "0.2x", false, []string{"buildx", "docker-build"},
+	buildkit := containerdProfile("buildkit", "0.34", false, []string{"buildx", "docker-build"},
 		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, buildkitWording())
 	buildkit.NoLogin = "BuildKit has no login; it takes the Docker CLI's credentials through its session at pull time"
 	buildkit.Token.ClientID = "buildkit-client"
-	buildkit.UserAgent = "buildkit/v0.2x"
+	// session/auth/authprovider: GET after the POST on 401, 404 or 405.
+	buildkit.Token.Fallback = func(status int, _ bool) bool {
+		return status == http.StatusUnauthorized || status == http.StatusNotFound || status == http.StatusMethodNotAllowed
+	}
+	buildkit.Token.FallbackText = "401, 404 and 405"
+	buildkit.Version = "0.34"
+	buildkit.UserAgent = "buildkit/v0.34"
 	buildkit.Manifest.FreshAuthPerFetch = false
 
 	return []*Profile{docker, &docker2010, dockerContainerd, ctrd, ctrd16, kubelet, podman, crane, regctl, oras, buildkit}

@@ -75,9 +75,6 @@ func pullOnce(ctx context.Context, opts Options, req PullRequest) (*Trace, *Pull
 		}
 		p.base = base
 		ok = p.pingAccepted(ping, base, ep)
-		if ok && p.prof.Ping.AnonymousToken {
-			ok = p.pingToken(ctx, ep, base, ping)
-		}
 		if ok && p.prof.Manifest.Auth == AuthFromPing {
 			ok = p.authorisePull(ctx, ping)
 		}

@@ -102,9 +102,6 @@ func Push(ctx context.Context, opts Options, req PushRequest) (*Trace, *PushRepo
 		}
 		p.base = base
 		ok = p.pingAccepted(ping, base, ep)
-		if ok && p.prof.Ping.AnonymousToken {
-			ok = p.pingToken(ctx, ep, base, ping)
-		}
 		if ok && p.prof.Manifest.Auth == AuthFromPing {
 			ok = p.authorisePull(ctx, ping)
 		}

@@ -16,7 +16,6 @@ const (
 	FailTransport FailureStage = "transport"
 	FailAuth      FailureStage = "auth"  // the client gave up on repeated 401s
 	FailRealm     FailureStage = "realm" // the client refused the realm itself
-	FailPingAuth  FailureStage = "ping-auth"
 )
 
 // Failure is what went wrong, in the terms client error texts are built

@@ -119,8 +119,6 @@ func orasWording() Wording {
 			return fmt.Sprintf("Error: failed to fetch the content of %q: %s %q: %s", f.Ref, f.Method, f.URL, f.Transport)
 		case FailTransport, FailPing:
 			return fmt.Sprintf("Error: failed to fetch the content of %q: %s %q: %s", f.Ref, f.Method, f.URL, f.Transport)
-		case FailPingAuth:
-			return fmt.Sprintf("Error: failed to fetch the content of %q: %s", f.Ref, f.Transport)
 		case FailToken:
 			if len(parseRegistryErrors(f.Body)) == 0 {
 				return fmt.Sprintf("Error response from registry: %s %q: response status code %d: %s", f.Method, f.URL, f.Status, http.StatusText(f.Status))
@@ -133,8 +131,6 @@ func orasWording() Wording {
 func regctlWording() Wording {
 	return Wording{Say: func(f Failure) string {
 		switch f.Stage {
-		case FailPingAuth:
-			return fmt.Sprintf("failed to ping registry %s: %s", f.Host, f.Transport)
 		case FailRealm, FailTransport, FailPing:
 			return fmt.Sprintf("failed to get manifest %s: %s", f.Ref, orDefault(f.Transport, http.StatusText(f.Status)))
 		}

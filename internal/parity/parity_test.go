@@ -170,6 +170,11 @@ func wire(sb *sandbox.Sandbox, reqs []sandbox.Request, pass string, sortAccept b
 	if last >= 0 {
 		reqs = reqs[:last+1]
 	}
+	return wireLines(sb, reqs, pass, sortAccept)
+}
+
+// wireLines is every request of the log, reduced as wire reduces them.
+func wireLines(sb *sandbox.Sandbox, reqs []sandbox.Request, pass string, sortAccept bool) []string {
 	var out []string
 	for _, r := range reqs {
 		role := "registry"
