@@ -32,7 +32,7 @@ func (p *puller) analyseScopes() {
 		}
 	}
 	for _, st := range p.trace.Steps {
-		if (st.Kind != StepManifest && st.Kind != StepBlob) || st.Response == nil || st.Response.Status != 401 {
+		if (st.Kind != StepManifest && st.Kind != StepBlob && st.Kind != StepUpload) || st.Response == nil || st.Response.Status != 401 {
 			continue
 		}
 		for _, c := range st.Response.Challenges {
