@@ -208,3 +208,20 @@ func (r *Redactor) URL(raw string) string {
 	}
 	return r.String(u.String())
 }
+
+// WithShow is a copy that knows the same secrets and shows them or not:
+// a report is masked unless asked for twice (--show-secrets and
+// --report-show-secrets), whatever the terminal output does.
+func (r *Redactor) WithShow(show bool) *Redactor {
+	c := New(show)
+	if r == nil {
+		return c
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for k, v := range r.secrets {
+		c.secrets[k] = v
+	}
+	c.order = append([]string(nil), r.order...)
+	return c
+}
