@@ -8,6 +8,7 @@ import (
 	"github.com/regauth/regauth/internal/decode/imageref"
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/render"
+	"github.com/regauth/regauth/internal/report"
 )
 
 func init() { extraCommands = append(extraCommands, newCompareCmd) }
@@ -64,6 +65,7 @@ func newCompareCmd(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	addTraceFlags(cmd, &o.flags)
+	addReportFlags(cmd, &o.flags.Report)
 	cmd.Flags().StringVar(&o.Clients, "client", "", "comma-separated clients to compare (default: all); "+clientHelp())
 	return cmd
 }
@@ -121,6 +123,9 @@ func runCompare(cmd *cobra.Command, o *compareOptions) error {
 	} else if err := render.CompareText(o.g.deps.Out, ref, runs, r, o.g.style(), o.g.textOptions(o.flags.Curl)); err != nil {
 		return err
 	}
+	if err := o.flags.Report.write(o.g, compareReport(ref.Canonical, runs, render.NewCompareDoc(ref, runs, r.WithShow(false))), r); err != nil {
+		return err
+	}
 	return silentExit(compareExit(runs))
 }
 
@@ -142,4 +147,34 @@ func compareExit(runs []*flow.ClientRun) int {
 		return exitTransport
 	}
 	return exitRefused
+}
+
+// compareReport is a table of the clients, then the diagram of each.
+func compareReport(image string, runs []*flow.ClientRun, doc any) report.Report {
+	rep := report.Report{Title: "compare " + image, OK: true, Verdict: "ok", JSON: doc,
+		Header: []string{"client", "outcome", "requests", "the client's error", "diverges at"}}
+	failed := 0
+	for _, run := range runs {
+		t := run.Trace
+		div := "-"
+		if run.DivergesAt > 0 {
+			div = fmt.Sprintf("step %d", run.DivergesAt)
+		}
+		said := "-"
+		if !t.OK() && t.Client != nil {
+			said = t.Client.Error
+			failed++
+		}
+		rep.Rows = append(rep.Rows, []string{run.Profile.ID(), string(t.Verdict), fmt.Sprint(run.Requests()), said, div})
+		rep.Sections = append(rep.Sections, report.Section{Title: run.Profile.ID() + ": " + run.Profile.Title, Trace: t})
+		for _, d := range t.Diagnoses {
+			d.Message = run.Profile.ID() + ": " + d.Message
+			rep.Diagnoses = append(rep.Diagnoses, d)
+		}
+	}
+	if failed > 0 {
+		rep.OK, rep.Verdict = false, "refused"
+	}
+	rep.Summary = fmt.Sprintf("%d of %d clients would pull", len(runs)-failed, len(runs))
+	return rep
 }

@@ -22,6 +22,8 @@ type Deps struct {
 	// DockerInfo asks the local Docker daemon which image store it uses;
 	// nil skips the question (tests).
 	DockerInfo func(context.Context) DockerStore
+	// Args are the command line's arguments, for reports.
+	Args []string
 }
 
 // DockerStore is what the local daemon said about its image store: Store

@@ -16,6 +16,7 @@ import (
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/redact"
 	"github.com/regauth/regauth/internal/render"
+	"github.com/regauth/regauth/internal/report"
 )
 
 func init() { extraCommands = append(extraCommands, newDoctorCmd) }
@@ -59,6 +60,7 @@ func newDoctorCmd(g *GlobalOptions) *cobra.Command {
 	f := cmd.Flags()
 	f.IntVar(&o.Parallel, "parallel", doctor.DefaultParallel, "how many registries to check at once")
 	addConnectionFlags(cmd, &o.flags)
+	addReportFlags(cmd, &o.flags.Report)
 	f.DurationVar(&o.flags.HelperTimeout, "helper-timeout", credhelper.DefaultTimeout, "time limit for each docker-credential-* helper")
 	return cmd
 }
@@ -105,6 +107,9 @@ func runDoctor(ctx context.Context, o *doctorOptions) error {
 			return err
 		}
 	} else if err := render.DoctorText(o.g.deps.Out, results, found, r, o.g.style()); err != nil {
+		return err
+	}
+	if err := o.flags.Report.write(o.g, doctorReport(results, found, render.NewDoctorDoc(results, found, r.WithShow(false))), r); err != nil {
 		return err
 	}
 	return silentExit(doctor.WorstExit(results))
@@ -161,4 +166,25 @@ func progressLine(w io.Writer, terminal bool) func(done, total int, r doctor.Res
 	return func(done, total int, r doctor.Result) {
 		fmt.Fprintf(w, "\r\033[Kchecked %d/%d registries (last: %s %s)", done, total, r.Registry, r.Verdict)
 	}
+}
+
+// doctorReport is a row per registry, then each registry's login trace.
+func doctorReport(results []doctor.Result, found []diagnose.Diagnosis, doc any) report.Report {
+	rep := report.Report{Title: "doctor", OK: doctor.WorstExit(results) == exitOK, JSON: doc, Diagnoses: found,
+		Header: []string{"registry", "user", "verdict", "summary"}}
+	rep.Verdict, rep.Summary = "ok", fmt.Sprintf("%d registries checked", len(results))
+	if !rep.OK {
+		rep.Verdict = "refused"
+	}
+	for _, res := range results {
+		rep.Rows = append(rep.Rows, []string{res.Registry, res.User, string(res.Verdict), res.Summary})
+		for _, d := range res.Diagnoses {
+			d.Message = res.Registry + ": " + d.Message
+			rep.Diagnoses = append(rep.Diagnoses, d)
+		}
+		if res.Trace != nil {
+			rep.Sections = append(rep.Sections, report.Section{Title: res.Registry, Trace: res.Trace})
+		}
+	}
+	return rep
 }

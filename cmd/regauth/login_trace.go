@@ -80,6 +80,7 @@ func newLoginTraceCmd(g *GlobalOptions) *cobra.Command {
 	}
 	addTraceFlags(cmd, &o.flags)
 	addClientFlag(cmd, &o.flags.Client)
+	addReportFlags(cmd, &o.flags.Report)
 	cmd.Flags().StringVar(&o.API, "api", "v2", "registry API the client speaks: v2, or v1 to replay a pre-1.6 Docker client (then the v2 login)")
 	return cmd
 }

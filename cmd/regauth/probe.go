@@ -2,12 +2,14 @@ package main
 
 import (
 	"crypto/tls"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/probe"
 	"github.com/regauth/regauth/internal/render"
+	"github.com/regauth/regauth/internal/report"
 )
 
 func init() { extraCommands = append(extraCommands, newProbeCmd) }
@@ -74,12 +76,16 @@ func newProbeCmd(g *GlobalOptions) *cobra.Command {
 		},
 	}
 	addConnectionFlags(cmd, &o.flags)
+	addReportFlags(cmd, &o.flags.Report)
 	return cmd
 }
 
 func runProbe(cmd *cobra.Command, o *probeOptions) error {
 	if o.flags.Timeout <= 0 {
 		return usageErr("--timeout must be positive")
+	}
+	if _, err := o.flags.Report.format(); err != nil {
+		return err
 	}
 	ep, err := flow.ParseEndpoint(o.Registry, o.flags.PlainHTTP)
 	if err != nil {
@@ -124,6 +130,9 @@ func runProbe(cmd *cobra.Command, o *probeOptions) error {
 			return err
 		}
 	}
+	if err := o.flags.Report.write(o.g, probeReport(rep, render.NewProbeDoc(rep, r.WithShow(false))), r); err != nil {
+		return err
+	}
 	return silentExit(probeExit(rep.Verdict))
 }
 
@@ -135,4 +144,20 @@ func probeExit(v probe.Verdict) int {
 		return exitTransport
 	}
 	return exitRefused
+}
+
+// probeReport is the probe's verdict and a row per request (probe sends
+// no credentials, so there is no handshake to draw).
+func probeReport(rep *probe.Report, doc any) report.Report {
+	out := report.Report{Title: "probe " + rep.Registry, OK: probeExit(rep.Verdict) == exitOK, Verdict: string(rep.Verdict),
+		Summary: rep.Summary + ". " + rep.Next, Diagnoses: rep.Diagnoses, JSON: doc,
+		Header: []string{"request", "method", "URL", "status"}}
+	for _, x := range rep.Requests {
+		status := "no answer"
+		if x.Status != 0 {
+			status = fmt.Sprintf("%d %s", x.Status, x.StatusText)
+		}
+		out.Rows = append(out.Rows, []string{x.Name, x.Method, x.URL, status})
+	}
+	return out
 }

@@ -102,6 +102,7 @@ func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
 	}
 	addTraceFlags(cmd, &o.flags)
 	addClientFlag(cmd, &o.flags.Client)
+	addReportFlags(cmd, &o.flags.Report)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
 	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
@@ -165,6 +166,12 @@ func emitPull(o *pullTraceOptions, t *flow.Trace, rep *flow.PullReport, r *redac
 		if err := render.PullText(g.deps.Out, t, rep, r, g.style(), g.textOptions(o.flags.Curl)); err != nil {
 			return err
 		}
+	}
+	masked := r.WithShow(false)
+	doc := render.NewTraceDoc(t, masked)
+	doc.Extra = render.NewPullDoc(rep, masked)
+	if err := o.flags.Report.write(g, traceReport(t, doc), r); err != nil {
+		return err
 	}
 	return silentExit(verdictExit(t.Verdict))
 }

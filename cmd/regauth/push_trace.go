@@ -86,6 +86,7 @@ func newPushTraceCmd(g *GlobalOptions) *cobra.Command {
 	}
 	addTraceFlags(cmd, &o.flags)
 	addClientFlag(cmd, &o.flags.Client)
+	addReportFlags(cmd, &o.flags.Report)
 	fl := cmd.Flags()
 	fl.StringVar(&o.MountFrom, "mount-from", "", "replay a cross-repository mount from REPO[:TAG|@DIGEST] on the same registry")
 	fl.BoolVar(&o.AllowWrite, "allow-write", false, "send the mount request (a 201 really mounts the blob into the target)")
@@ -148,6 +149,12 @@ func runPushTrace(cmd *cobra.Command, o *pushTraceOptions) error {
 			return err
 		}
 	} else if err := render.PushText(g.deps.Out, t, rep, r, g.style(), g.textOptions(o.flags.Curl)); err != nil {
+		return err
+	}
+	masked := r.WithShow(false)
+	doc := render.NewTraceDoc(t, masked)
+	doc.Extra = render.NewPushDoc(rep, masked)
+	if err := o.flags.Report.write(g, traceReport(t, doc), r); err != nil {
 		return err
 	}
 	return silentExit(verdictExit(t.Verdict))

@@ -145,6 +145,7 @@ func Execute(deps *Deps, args []string) (code int) {
 			code = exitUsage
 		}
 	}()
+	deps.Args = args
 	root := newRootCmd(deps)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()

@@ -39,6 +39,8 @@ type traceFlags struct {
 	Client     string
 	profile    *flow.Profile
 	clientNote string
+	// Report is --report and its companions.
+	Report reportFlags
 }
 
 // resolveClient reads --client (and, for docker, the daemon's store).
@@ -78,6 +80,9 @@ func (f *traceFlags) validate() error {
 	}
 	if f.Timeout <= 0 {
 		return usageErr("--timeout must be positive")
+	}
+	if _, err := f.Report.format(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -194,9 +199,9 @@ func (f *traceFlags) emit(g *GlobalOptions, t *flow.Trace, r *redact.Redactor, e
 			return err
 		}
 	}
+	doc := render.NewTraceDoc(t, r)
+	doc.Extra = extra
 	if g.json() {
-		doc := render.NewTraceDoc(t, r)
-		doc.Extra = extra
 		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err
 		}
@@ -204,6 +209,9 @@ func (f *traceFlags) emit(g *GlobalOptions, t *flow.Trace, r *redact.Redactor, e
 		if err := render.TraceText(g.deps.Out, t, r, g.style(), g.textOptions(f.Curl)); err != nil {
 			return err
 		}
+	}
+	if err := f.Report.write(g, traceReport(t, render.NewTraceDoc(t, r.WithShow(false))), r); err != nil {
+		return err
 	}
 	return silentExit(verdictExit(t.Verdict))
 }
