@@ -34,6 +34,7 @@ func TestDetectRealDockerd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		unmountUnder(t, dir) // dockerd mounts its data-root; a killed one leaves it
 		if err := os.RemoveAll(dir); err != nil {
 			t.Logf("leaving %s: %v", dir, err)
 		}
@@ -180,6 +181,25 @@ func ours(pid int, dir string) bool {
 	}
 	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
 	return err == nil && bytes.Contains(cmdline, []byte(dir))
+}
+
+// unmountUnder detaches every mount at or below dir, deepest first.
+func unmountUnder(t *testing.T, dir string) {
+	b, err := os.ReadFile("/proc/self/mounts")
+	if err != nil {
+		return
+	}
+	var points []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && (f[1] == dir || strings.HasPrefix(f[1], dir+"/")) {
+			points = append(points, f[1])
+		}
+	}
+	for i := len(points) - 1; i >= 0; i-- {
+		if err := syscall.Unmount(points[i], syscall.MNT_DETACH); err != nil {
+			t.Logf("unmount %s: %v", points[i], err)
+		}
+	}
 }
 
 func tail(s string) string {
