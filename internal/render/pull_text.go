@@ -43,16 +43,7 @@ func writePullImage(p *printer, rep *flow.PullReport, r *redact.Redactor) {
 
 func writePullDetails(w io.Writer, rep *flow.PullReport, r *redact.Redactor, st Style) error {
 	p := &printer{w: w}
-	if len(rep.Scopes) > 0 {
-		p.line("%s", st.Bold("Scopes: what the registry asked for, what was requested, what the token grants"))
-		if p.err == nil {
-			p.err = Table(w, []string{"RESOURCE", "CHALLENGE", "REQUESTED", "GRANTED", "MISSING"}, scopeRows(rep.Scopes))
-		}
-		if rep.GrantNote != "" {
-			p.line("  grant unknown: %s", r.String(rep.GrantNote))
-		}
-		p.line("")
-	}
+	writeScopes(p, w, rep, r, st)
 	if m := rep.Manifest; m != nil {
 		p.line("%s %s (%s), step %d", st.Bold("Manifest:"), m.Kind, r.String(redact.OneLine(m.MediaType)), m.Step)
 		check := "the body's sha256 matches"
@@ -105,6 +96,21 @@ func writePullDetails(w io.Writer, rep *flow.PullReport, r *redact.Redactor, st 
 		writeComparison(p, c, r, st)
 	}
 	return p.err
+}
+
+// writeScopes prints the scope table (pull-trace and push-trace).
+func writeScopes(p *printer, w io.Writer, rep *flow.PullReport, r *redact.Redactor, st Style) {
+	if len(rep.Scopes) == 0 {
+		return
+	}
+	p.line("%s", st.Bold("Scopes: what the registry asked for, what was requested, what the token grants"))
+	if p.err == nil {
+		p.err = Table(w, []string{"RESOURCE", "CHALLENGE", "REQUESTED", "GRANTED", "MISSING"}, scopeRows(rep.Scopes))
+	}
+	if rep.GrantNote != "" {
+		p.line("  grant unknown: %s", r.String(rep.GrantNote))
+	}
+	p.line("")
 }
 
 func scopeRows(rows []flow.ScopeRow) [][]string {

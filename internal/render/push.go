@@ -40,16 +40,7 @@ func PushText(w io.Writer, t *flow.Trace, rep *flow.PushReport, r *redact.Redact
 	}
 	o.Details = func(w io.Writer) error {
 		p := &printer{w: w}
-		if len(rep.Scopes) > 0 {
-			p.line("%s", st.Bold("Scopes: what the registry asked for, what was requested, what the token grants"))
-			if p.err == nil {
-				p.err = Table(w, []string{"RESOURCE", "CHALLENGE", "REQUESTED", "GRANTED", "MISSING"}, scopeRows(rep.Scopes))
-			}
-			if rep.GrantNote != "" {
-				p.line("  grant unknown: %s", r.String(rep.GrantNote))
-			}
-			p.line("")
-		}
+		writeScopes(p, w, rep.PullReport, r, st)
 		if u := rep.Upload; u != nil {
 			state := st.Green("cancelled: nothing is left on the registry")
 			if !u.Cancelled {
