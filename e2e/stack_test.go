@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -42,15 +43,24 @@ func isExecutable(p string) bool {
 	return err == nil && st.Mode()&0o111 != 0
 }
 
-// freePort reserves a loopback port number for a server started later.
+// freePort picks a free loopback port for a server started later (nginx,
+// registry 2.8 take a port, not a listener). It draws below Linux's
+// ephemeral range (32768-60999): a port the kernel hands out for :0 is
+// the pool every outgoing connection of the tests running alongside uses,
+// and one of them took a port between the pick and nginx's bind (CI).
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for i := 0; i < 200; i++ {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free loopback port in 20000-32000")
+	return 0
 }
 
 // stack is the running set of servers.
