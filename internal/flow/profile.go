@@ -158,6 +158,9 @@ type TokenRule struct {
 	// MergeChallengeScope adds the challenge's scope to the client's own
 	// (containerd); false ignores it (Docker).
 	MergeChallengeScope bool
+	// ChallengeScope asks for the scope the 401's challenge names, in its
+	// order, instead of the client's own (regclient).
+	ChallengeScope bool
 	// PostServiceAlways sends service= in the POST form even when the
 	// challenge named none (containerd).
 	PostServiceAlways bool

@@ -198,6 +198,9 @@ func buildProfiles() []*Profile {
 			Account:         true, AccountNeedsPassword: true,
 			Basic:     BasicWithUserAndPassword,
 			GetFields: map[string]string{"client_id": regctlID},
+			// The scope of the 401's challenge, as the registry words it
+			// (the distribution registry's action order is not stable).
+			ChallengeScope: true,
 		},
 		Manifest: ManifestRule{
 			Sequence: GetTag, Auth: AuthOn401,

@@ -42,6 +42,9 @@ func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch c
 	if rule.MergeChallengeScope {
 		scopes = mergeScopes(scopes, ch.Params["scope"])
 	}
+	if cs := strings.Fields(ch.Params["scope"]); rule.ChallengeScope && len(cs) > 0 && scopes != nil {
+		scopes = cs
+	}
 	fallback := rule.Fallback
 	fallbackText := rule.FallbackText
 	if e.opts.OAuth && fallback == nil {
