@@ -82,7 +82,12 @@ func TestURL(t *testing.T) {
 }
 
 func TestPrintable(t *testing.T) {
-	if got := Printable("ok\x1b[31mred\x07\nnext\tx"); got != "ok.[31mred.\nnext\tx" {
+	if got := Printable("ok\x1b[31mred\x07\nnext\tx"); got != `ok\x1b[31mred\x07`+"\nnext\tx" {
+		t.Errorf("Printable: %q", got)
+	}
+	// Bidi controls, C1 controls and bytes that are not UTF-8 are shown
+	// escaped, never raw.
+	if got := Printable("a\u202eb\u2066c\u0085d\xffe"); got != `a\u202eb\u2066c\u0085d\xffe` {
 		t.Errorf("Printable: %q", got)
 	}
 	if got := OneLine(" a\r\nb\tc \n"); got != "a b c" {

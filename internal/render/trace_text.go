@@ -91,7 +91,7 @@ func writeStep(p *printer, s *flow.Step, r *redact.Redactor, st Style, o TextOpt
 			p.line("    %s", st.Dim(timingLine(s.Timing)))
 			for _, k := range sortedKeys(req.Headers) {
 				for _, v := range req.Headers[k] {
-					p.line("    > %s: %s", k, r.Header(k, v))
+					p.line("    > %s: %s", k, r.Header(k, redact.OneLine(v)))
 				}
 			}
 			if b := maskBody(req.Body, r); b != "" {

@@ -1,11 +1,9 @@
 package render
 
 import (
-	"encoding/base64"
 	"net/http"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/diagnose"
@@ -224,13 +222,11 @@ func isSecretField(k string) bool {
 	return false
 }
 
-// previewBody is the first bytes of a body as text; binary shows as base64.
+// previewBody is the first bytes of a body as text: controls, bidi
+// controls and bytes that are not UTF-8 escaped (\x1b, \u202e, \xff).
 func previewBody(b []byte) string {
 	if len(b) > bodyPreview {
 		b = b[:bodyPreview]
-	}
-	if !utf8.Valid(b) {
-		return "base64:" + base64.StdEncoding.EncodeToString(b)
 	}
 	// CRLF line ends are ordinary in server pages; only a lone CR could
 	// overwrite what the terminal shows.
