@@ -116,12 +116,12 @@ func buildSequence(t *flow.Trace, r *redact.Redactor) sequence {
 func answerText(st *flow.Step) string {
 	r := st.Response
 	out := fmt.Sprintf("%d %s", r.Status, r.StatusText)
-	for _, c := range r.Challenges {
+	if len(r.Challenges) > 0 {
+		c := r.Challenges[0]
 		out += fmt.Sprintf(" · %s realm %s", c.Scheme, c.Params["realm"])
 		if e := c.Params["error"]; e != "" {
 			out += " error=" + e
 		}
-		break
 	}
 	if tv := st.Token; tv != nil && tv.Decoded != nil {
 		var grants []string

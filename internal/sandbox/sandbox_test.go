@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -755,14 +754,18 @@ func TestParseScopes(t *testing.T) {
 
 func TestLibtrustKeyIDVector(t *testing.T) {
 	// The EC P-256 key from distribution's jwt.md.
-	dec := func(s string) *big.Int {
+	dec := func(s string) []byte {
 		b, err := base64.RawURLEncoding.DecodeString(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return new(big.Int).SetBytes(b)
+		return b
 	}
-	pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: dec("m7zUpx3b-zmVE5cymSs64POG9QcyEpJaYCD82-549_Q"), Y: dec("dU3biz8sZ_8GPB-odm8Wxz3lNDr1xcAQQPQaOcr1fmc")}
+	point := append(append([]byte{4}, dec("m7zUpx3b-zmVE5cymSs64POG9QcyEpJaYCD82-549_Q")...), dec("dU3biz8sZ_8GPB-odm8Wxz3lNDr1xcAQQPQaOcr1fmc")...)
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, err := libtrustKeyID(pub)
 	if err != nil {
 		t.Fatal(err)
