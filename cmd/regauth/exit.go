@@ -36,7 +36,6 @@ func usageErr(format string, a ...any) error {
 
 func badInput(err error) error { return &exitError{code: exitUsage, err: err} }
 
-
 // silentExit ends the command with code after it printed its own verdict.
 func silentExit(code int) error {
 	if code == exitOK {
