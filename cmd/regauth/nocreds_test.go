@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/regauth/regauth/internal/sandbox"
+)
+
+// Nothing in the config and no --anonymous: the trace still runs, and
+// says up front that it ran without credentials and where it looked.
+func TestNoCredentialsWarning(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	codes := func(args ...string) map[string]string {
+		r := traceCLI(t).run(append(args, "-o", "json")...)
+		var doc struct {
+			Diagnoses []struct{ Code, Severity, Message string }
+		}
+		if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+			t.Fatalf("%v: %v\n%s%s", args, err, r.out, r.err)
+		}
+		m := map[string]string{}
+		for _, d := range doc.Diagnoses {
+			if d.Severity == "warning" {
+				m[d.Code] = d.Message
+			}
+		}
+		return m
+	}
+	got := codes("pull-trace", sb.Host()+"/public/hello", "--plain-http")
+	if msg := got["NO_CREDENTIALS"]; !strings.Contains(msg, "no config file at") || !strings.Contains(msg, "prompt for a username") {
+		t.Errorf("warning %q", msg)
+	}
+	if _, ok := codes("pull-trace", sb.Host()+"/public/hello", "--plain-http", "--anonymous")["NO_CREDENTIALS"]; ok {
+		t.Error("--anonymous means it: no warning")
+	}
+}
