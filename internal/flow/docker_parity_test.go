@@ -8,11 +8,14 @@ package flow
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,5 +81,46 @@ func TestDockerLoginParity(t *testing.T) {
 				t.Errorf("regauth's wire differs from docker's\n--- docker ---\n%s\n--- regauth ---\n%s", strings.Join(dockerWire, "\n"), strings.Join(ours, "\n"))
 			}
 		})
+	}
+}
+
+// An open registry (/v2/ answers 200 to anyone): docker login still sends
+// its own GET /v2/ after the ping. A fake server, because every sandbox
+// front asks for credentials; the docker CLI is the oracle.
+func TestDockerLoginParityOpenRegistry(t *testing.T) {
+	docker := needDocker(t)
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.Path+" auth="+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("{}"))
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, docker, "login", host, "-u", "alice", "--password-stdin")
+	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+t.TempDir(), "DOCKER_HOST=unix:///nonexistent.sock")
+	cmd.Stdin = strings.NewReader("pw")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("docker login: %v\n%s", err, out)
+	}
+	mu.Lock()
+	dockerWire := strings.Join(got, "\n")
+	got = nil
+	mu.Unlock()
+	tr := Login(context.Background(), Options{Registry: host, Timeout: 10 * time.Second, Credentials: Credentials{Username: "alice", Password: "pw", Source: "test"}})
+	if !tr.OK() {
+		t.Fatalf("%s\n%s", tr.Summary, diagText(tr))
+	}
+	mu.Lock()
+	ours := strings.Join(got, "\n")
+	mu.Unlock()
+	if ours != dockerWire || strings.Count(ours, "GET /v2/") != 2 {
+		t.Errorf("docker sent\n%s\nregauth sent\n%s", dockerWire, ours)
 	}
 }

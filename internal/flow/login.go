@@ -159,6 +159,13 @@ func (e *engine) authorise(ctx context.Context, ep Endpoint, base string, ping *
 		e.checkIsRegistry(ping)
 		t.diag(diagnose.OpenRegistry, fmt.Sprintf("%s/v2/ answered 200 without credentials: docker login reports success whatever the password", base), "")
 		t.Verdict, t.Summary = VerdictOK, "the registry is open: login succeeds without checking credentials"
+		if lr := e.prof.Login; scopes == nil && lr != nil && lr.RepeatPingWhenOpen {
+			again := e.get(ctx, StepAuthPing, "GET /v2/ again: the login's own request, which "+e.clientName()+" sends after the ping even with nothing to authenticate", base+"/v2/", "")
+			if again.Response == nil || again.Response.Status != http.StatusOK {
+				e.finalStatus(base, again, nil)
+				return "", false
+			}
+		}
 		return "", true
 	case r.Status != http.StatusUnauthorized:
 		// The engine stores no challenge and retries /v2/ through its

@@ -81,6 +81,10 @@ type LoginRule struct {
 	// and offline_token=true, so the token service may return a refresh
 	// token).
 	Fields map[string]string
+	// RepeatPingWhenOpen: when /v2/ answers 200 to the ping, the login
+	// still sends its own GET /v2/ (Docker's loginV2 goes through its
+	// authorising transport, which has nothing to add).
+	RepeatPingWhenOpen bool
 	// Via is the profile whose login this client's login is: Docker's
 	// containerd store logs in through the daemon's classic registry code.
 	Via *Profile

@@ -87,7 +87,7 @@ func buildProfiles() []*Profile {
 	docker := &Profile{
 		Name: "docker", Version: "20.10-28 (classic store)", Title: "Docker Engine, classic image store",
 		Basis: basisLive, Verified: true,
-		Login: &LoginRule{Fields: map[string]string{"client_id": dockerClientID, "offline_token": "true"}},
+		Login: &LoginRule{Fields: map[string]string{"client_id": dockerClientID, "offline_token": "true"}, RepeatPingWhenOpen: true},
 		Ping:  PingRule{Send: true},
 		Token: TokenRule{
 			Post: PostWithIdentityToken, ClientID: dockerClientID,
