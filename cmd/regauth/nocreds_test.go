@@ -36,3 +36,23 @@ func TestNoCredentialsWarning(t *testing.T) {
 		t.Error("--anonymous means it: no warning")
 	}
 }
+
+// -o json with --curl carries each step's curl command, masked.
+func TestJSONCarriesCurl(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	c := traceCLI(t)
+	c.in = sb.Users()["alice"]
+	r := c.run("pull-trace", sb.Host()+"/library/hello", "--plain-http", "-u", "alice", "--password-stdin", "-o", "json", "--curl").wantCode(t, 0)
+	var doc struct{ Steps []struct{ Curl string } }
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range doc.Steps {
+		if !strings.HasPrefix(s.Curl, "curl ") {
+			t.Errorf("step %d has no curl command: %q", i+1, s.Curl)
+		}
+	}
+	if strings.Contains(r.out, sb.Users()["alice"]) {
+		t.Error("the curl lines show the password")
+	}
+}

@@ -159,6 +159,9 @@ func emitPull(o *pullTraceOptions, t *flow.Trace, rep *flow.PullReport, r *redac
 	if g.json() {
 		doc := render.NewTraceDoc(t, r)
 		doc.Extra = render.NewPullDoc(rep, r)
+		if o.flags.Curl {
+			doc.AddCurl(t, r)
+		}
 		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err
 		}

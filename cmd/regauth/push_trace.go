@@ -145,6 +145,9 @@ func runPushTrace(cmd *cobra.Command, o *pushTraceOptions) error {
 	if g.json() {
 		doc := render.NewTraceDoc(t, r)
 		doc.Extra = render.NewPushDoc(rep, r)
+		if o.flags.Curl {
+			doc.AddCurl(t, r)
+		}
 		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err
 		}

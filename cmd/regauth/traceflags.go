@@ -201,6 +201,9 @@ func (f *traceFlags) emit(g *GlobalOptions, t *flow.Trace, r *redact.Redactor, e
 	}
 	doc := render.NewTraceDoc(t, r)
 	doc.Extra = extra
+	if f.Curl {
+		doc.AddCurl(t, r)
+	}
 	if g.json() {
 		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err

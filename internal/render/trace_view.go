@@ -59,10 +59,12 @@ type CredentialsDoc struct {
 }
 
 type StepDoc struct {
-	Index      int          `json:"index"`
-	Kind       string       `json:"kind"`
-	Title      string       `json:"title"`
-	Request    *RequestDoc  `json:"request,omitempty"`
+	Index   int         `json:"index"`
+	Kind    string      `json:"kind"`
+	Title   string      `json:"title"`
+	Request *RequestDoc `json:"request,omitempty"`
+	// Curl is the equivalent curl command, with --curl.
+	Curl       string       `json:"curl,omitempty"`
 	Response   *ResponseDoc `json:"response,omitempty"`
 	DurationMS float64      `json:"duration_ms"`
 	Timing     TimingDoc    `json:"timing"`
@@ -241,4 +243,14 @@ func sortedKeys(h map[string][]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// AddCurl puts each step's curl command into the document (--curl with
+// -o json).
+func (d *TraceDoc) AddCurl(t *flow.Trace, r *redact.Redactor) {
+	for i, st := range t.Steps {
+		if i < len(d.Steps) && st.Request != nil {
+			d.Steps[i].Curl = Curl(st.Request, r)
+		}
+	}
 }
