@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 			c["iat"] = unix(-3 * time.Hour)
 			c["nbf"] = unix(-3 * time.Hour)
 		},
-			[]diagnose.Code{diagnose.TokenExpired}, "expired 2h0m0s ago at 2025-06-01T10:00:00Z"},
+			[]diagnose.Code{diagnose.TokenExpired}, "expired 2h ago at 2025-06-01T10:00:00Z"},
 		{"expired within leeway", func(c jwt.MapClaims) { c["exp"] = unix(-30 * time.Second); c["iat"] = unix(-time.Hour) },
 			[]diagnose.Code{diagnose.TokenExpired}, "leeway still accepts it"},
 		{"no exp", func(c jwt.MapClaims) { delete(c, "exp") }, []diagnose.Code{diagnose.TokenExpired}, "no exp"},

@@ -15,8 +15,11 @@ func TestRelative(t *testing.T) {
 		{-999 * time.Millisecond, "now"},
 		{time.Second, "in 1s"},
 		{4*time.Minute + 10*time.Second + 300*time.Millisecond, "in 4m10s"},
-		{-2 * time.Hour, "2h0m0s ago"},
+		{-2 * time.Hour, "2h ago"},
 		{-(90*time.Second + 600*time.Millisecond), "1m31s ago"},
+		{9*time.Hour + 31*time.Minute, "in 9h31m"},
+		{-72 * time.Hour, "3 days ago"},
+		{-72022 * time.Hour, "8 years ago"},
 	}
 	for _, tt := range tests {
 		if got := Relative(testNow, testNow.Add(tt.d)); got != tt.want {
