@@ -32,6 +32,7 @@ const (
 	ClockSkew         Code = "CLOCK_SKEW"
 	TokenShortLived   Code = "TOKEN_SHORT_LIVED"
 	TokenActionClaim  Code = "TOKEN_ACTION_CLAIM"
+	TokenScopeClaim   Code = "TOKEN_SCOPE_CLAIM"
 	TokenNameHasHost  Code = "TOKEN_NAME_HAS_HOST"
 	TokenUnverified   Code = "SIGNATURE_NOT_VERIFIED"
 	TokenBadSignature Code = "SIGNATURE_INVALID"
@@ -135,6 +136,8 @@ func fill() {
 		"Synchronise the clocks (NTP) of the client, the registry and the token service; the registry allows 60 s of leeway.")
 	add(TokenShortLived, Warning, "the token lives less than 60 s",
 		"Clients treat any expires_in under 60 s as 60 s and keep using the token; raise the token service's expiry.")
+	add(TokenScopeClaim, Error, "the token's grants are in a scope claim, which registries ignore",
+		"Issue the grants in the \"access\" claim ([{\"type\":\"repository\",\"name\":...,\"actions\":[...]}]); the space-separated \"scope\" claim of the 2014 draft (jlhawn:repository:samalba/my-app:push,pull) is read by no registry.")
 	add(TokenActionClaim, Error, "the access entry uses \"action\" instead of \"actions\"",
 		"The registry reads only \"actions\" (a list); fix the token service's claims.")
 	add(TokenNameHasHost, Warning, "a repository name in the access list starts with a host",

@@ -43,6 +43,10 @@ func Check(t *Token, now time.Time) []diagnose.Diagnosis {
 	if life, ok := Lifetime(t); ok && life < minExpiresIn*time.Second {
 		ds = append(ds, diagnose.New(diagnose.TokenShortLived, lifetimeMessage(t, life), ""))
 	}
+	if sc, ok := t.Other["scope"].(string); ok && strings.Contains(sc, ":") && len(t.Access) == 0 {
+		ds = append(ds, diagnose.New(diagnose.TokenScopeClaim,
+			fmt.Sprintf("the grants are in a \"scope\" claim (%q), as the 2014 draft of the token spec wrote them; registries read only the \"access\" claim, so this token grants nothing there", trimClaim(sc)), ""))
+	}
 	for i, a := range t.Access {
 		if a.UsedAction {
 			ds = append(ds, diagnose.New(diagnose.TokenActionClaim,
@@ -111,3 +115,10 @@ func nameHost(name string) (string, bool) {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func trimClaim(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}

@@ -82,6 +82,10 @@ func TestCheck(t *testing.T) {
 			}
 		}, []diagnose.Code{diagnose.TokenNameHasHost, diagnose.TokenNameHasHost, diagnose.TokenNameHasHost}, `"docker.io/library/alpine" starts with the host "docker.io"; registries name it "library/alpine"`},
 		{"login token", func(c jwt.MapClaims) { c["access"] = nil }, []diagnose.Code{}, ""},
+		{"2014 draft scope claim", func(c jwt.MapClaims) {
+			c["access"] = nil
+			c["scope"] = "jlhawn:repository:samalba/my-app:push,pull"
+		}, []diagnose.Code{diagnose.TokenScopeClaim}, `"jlhawn:repository:samalba/my-app:push,pull"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
