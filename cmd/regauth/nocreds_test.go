@@ -56,3 +56,17 @@ func TestJSONCarriesCurl(t *testing.T) {
 		t.Error("the curl lines show the password")
 	}
 }
+
+// A command's flags work before its name too.
+func TestFlagsBeforeTheCommand(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	r := traceCLI(t).run("--plain-http", "--anonymous", "-o", "json", "login-trace", sb.Host())
+	if r.code == 2 || !strings.Contains(r.out, `"command": "login-trace"`) {
+		t.Fatalf("exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = traceCLI(t).run("--bogus", "login-trace", sb.Host())
+	r.wantCode(t, 2)
+	if !strings.Contains(r.err, "unknown flag: --bogus") {
+		t.Errorf("the error should name the flag: %q", r.err)
+	}
+}

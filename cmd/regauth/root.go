@@ -147,7 +147,7 @@ func Execute(deps *Deps, args []string) (code int) {
 	}()
 	deps.Args = args
 	root := newRootCmd(deps)
-	root.SetArgs(args)
+	root.SetArgs(hoistFlags(root, args))
 	cmd, err := root.ExecuteC()
 	if err == nil {
 		return exitOK
@@ -181,4 +181,31 @@ func isCobraUsageError(err error) bool {
 		}
 	}
 	return false
+}
+
+// hoistFlags lets a command's flags come before its name, as users type
+// them (regauth --insecure login-trace HOST): the flags before the first
+// word that names a command move after it. Cobra would otherwise read them
+// at the root and take HOST for a command.
+func hoistFlags(root *cobra.Command, args []string) []string {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "-") {
+		return args
+	}
+	names := map[string]bool{}
+	for _, c := range root.Commands() {
+		names[c.Name()] = true
+		for _, a := range c.Aliases {
+			names[a] = true
+		}
+	}
+	for i, a := range args {
+		if a == "--" {
+			return args
+		}
+		if names[a] {
+			out := append([]string{a}, args[:i]...)
+			return append(out, args[i+1:]...)
+		}
+	}
+	return args
 }
