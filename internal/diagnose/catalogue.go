@@ -54,6 +54,7 @@ const (
 	NoChallenge         Code = "NO_CHALLENGE"
 	OpenRegistry        Code = "OPEN_REGISTRY"
 	RegistryUnreachable Code = "REGISTRY_UNREACHABLE"
+	MalformedResponse   Code = "MALFORMED_RESPONSE"
 	HTTPFallback        Code = "HTTP_FALLBACK"
 	OAuthFallback       Code = "OAUTH_FALLBACK"
 	// Client-specific findings (--client, compare).
@@ -177,6 +178,8 @@ func fill() {
 		"The registry answered 401 without a Bearer or Basic WWW-Authenticate header Docker can use; check the proxy in front of it.")
 	add(OpenRegistry, Warning, "the registry answers /v2/ without authentication",
 		"docker login succeeds with any password here; if the registry should require authentication, check its auth configuration or the proxy in front of it.")
+	add(MalformedResponse, Error, "the server's answer is not valid HTTP",
+		"Something between the client and the registry (a proxy, a load balancer, a service on the wrong port) answers with a broken status line or header; no HTTP client accepts it. Check what listens on that address.")
 	add(RegistryUnreachable, Error, "the registry cannot be reached",
 		"Check the host name, port, DNS and any firewall or proxy between here and the registry.")
 	add(HTTPFallback, Info, "fell back to plain http",

@@ -28,6 +28,9 @@ func (e *engine) transportFailure(st *Step, who, host string) {
 		code = diagnose.RealmUnreachable
 	}
 	t.Summary = fmt.Sprintf("the %s at %s could not be reached: %s", who, host, what)
+	if code == diagnose.MalformedResponse {
+		t.Summary = fmt.Sprintf("the %s at %s answered, but not with valid HTTP: %s", who, host, oneLine(st.Err, 200))
+	}
 	msg, hint := fmt.Sprintf("%s %s: %s", who, host, oneLine(st.Err, 300)), ""
 	// A certificate or plain-http failure names the certificate, the names
 	// against the name used, since when, and where the CA goes.
@@ -61,6 +64,8 @@ func classifyTransport(err error) (diagnose.Code, string) {
 		return diagnose.TLSExpired, "certificate expired or not yet valid"
 	case errors.As(err, &record), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return diagnose.HTTPResponseToHTTPS, "the port answers plain http to a TLS hello"
+	case isMalformed(err):
+		return diagnose.MalformedResponse, "the answer is not valid HTTP"
 	case errors.As(err, &dnsErr):
 		return diagnose.RegistryUnreachable, "the name does not resolve"
 	case strings.Contains(err.Error(), "tls:"):
@@ -69,6 +74,18 @@ func classifyTransport(err error) (diagnose.Code, string) {
 		return diagnose.RegistryUnreachable, "connection failed"
 	}
 	return diagnose.RegistryUnreachable, "request failed"
+}
+
+// isMalformed reports an answer Go's HTTP client refuses to read: a broken
+// status line, a header with a control character, a bad length.
+func isMalformed(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"malformed HTTP", "malformed MIME header", "invalid header field", "bad Content-Length", "invalid Trailer", "unsupported transfer encoding"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkIsRegistry flags a /v2/ answer that no registry would give: an HTML
