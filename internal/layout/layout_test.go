@@ -38,7 +38,7 @@ func TestRegauthDoesNotLinkTheRegistry(t *testing.T) {
 }
 
 func TestEngineAndDecodersKnowNoTerminal(t *testing.T) {
-	ui := []string{"github.com/spf13/cobra", "github.com/fatih/color", "github.com/olekukonko/tablewriter", "github.com/regauth/regauth/internal/render"}
+	ui := []string{"github.com/spf13/cobra", "github.com/fatih/color", "github.com/regauth/regauth/internal/render", "github.com/regauth/regauth/internal/report"}
 	for _, p := range []string{"./internal/flow", "./internal/decode/...", "./internal/probe", "./internal/tlsinfo"} {
 		forbid(t, "github.com/regauth/regauth/"+strings.TrimPrefix(p, "./"), ui...)
 	}
