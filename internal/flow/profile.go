@@ -21,8 +21,9 @@ type Profile struct {
 	// user sees (the kubelet's events); compare leaves them out.
 	Variant bool
 	Aliases []string
-	// Title names the client and version the profile replays.
-	Title string
+	// Title names the client and version the profile replays; Display is
+	// its name in sentences when that is not Name ("Docker").
+	Title, Display string
 	// Basis says how the profile is known: checked on the wire against the
 	// real client, or followed from its source only.
 	Basis    string
@@ -69,8 +70,8 @@ func (p *Profile) ID() string {
 
 // Short is the client's name for messages ("containerd", "Docker").
 func (p *Profile) Short() string {
-	if p.Name == "docker" {
-		return "Docker"
+	if p.Display != "" {
+		return p.Display
 	}
 	return p.Name
 }

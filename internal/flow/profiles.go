@@ -85,7 +85,7 @@ func containerdProfile(name, version string, legacy bool, aliases []string, titl
 
 func buildProfiles() []*Profile {
 	docker := &Profile{
-		Name: "docker", Version: "20.10-28 (classic store)", Title: "Docker Engine, classic image store",
+		Name: "docker", Version: "20.10-28 (classic store)", Title: "Docker Engine, classic image store", Display: "Docker",
 		Basis: basisLive, Verified: true,
 		Login: &LoginRule{Fields: map[string]string{"client_id": dockerClientID, "offline_token": "true"}, RepeatPingWhenOpen: true},
 		Ping:  PingRule{Send: true},
