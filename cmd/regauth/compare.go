@@ -95,16 +95,10 @@ func runCompare(cmd *cobra.Command, o *compareOptions) error {
 			profs[i] = o.flags.profile
 		}
 	}
-	r := o.g.redactor()
-	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	opts, r, err := o.flags.engineOptions(cmd.Context(), o.g, ref.Registry, ep)
 	if err != nil {
 		return err
 	}
-	tr, err := o.flags.transport(o.g, ep.Host)
-	if err != nil {
-		return err
-	}
-	opts := o.flags.flowOptions(o.g, ref.Registry, c, tr, r)
 	runs := flow.CompareClients(cmd.Context(), opts, flow.PullRequest{Image: ref}, profs)
 
 	if o.flags.HARFile != "" {

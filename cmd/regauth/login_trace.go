@@ -105,18 +105,13 @@ func runLoginTrace(cmd *cobra.Command, o *loginTraceOptions) error {
 	if err != nil {
 		return badInput(err)
 	}
-	r := o.g.redactor()
-	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
-	if err != nil {
-		return err
-	}
-	tr, err := o.flags.transport(o.g, ep.Host)
+	opts, r, err := o.flags.engineOptions(cmd.Context(), o.g, o.Registry, ep)
 	if err != nil {
 		return err
 	}
 	if o.API == "v1" {
-		return runLoginTraceV1(cmd.Context(), o, o.flags.flowOptions(o.g, o.Registry, c, tr, r), r)
+		return runLoginTraceV1(cmd.Context(), o, opts, r)
 	}
-	t := flow.Login(cmd.Context(), o.flags.flowOptions(o.g, o.Registry, c, tr, r))
+	t := flow.Login(cmd.Context(), opts)
 	return o.flags.emit(o.g, t, r, nil)
 }

@@ -128,16 +128,10 @@ func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
 	if err != nil {
 		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
 	}
-	r := o.g.redactor()
-	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	opts, r, err := o.flags.engineOptions(cmd.Context(), o.g, ref.Registry, ep)
 	if err != nil {
 		return err
 	}
-	tr, err := o.flags.transport(o.g, ep.Host)
-	if err != nil {
-		return err
-	}
-	opts := o.flags.flowOptions(o.g, ref.Registry, c, tr, r)
 	t, rep := flow.Pull(cmd.Context(), opts, flow.PullRequest{Image: ref, Push: o.Push, Blob: o.Blob, CompareAnonymous: o.CompareAnonymous})
 	return emitPull(o, t, rep, r)
 }

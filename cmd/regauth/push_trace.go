@@ -126,16 +126,11 @@ func runPushTrace(cmd *cobra.Command, o *pushTraceOptions) error {
 	if err != nil {
 		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
 	}
-	r := o.g.redactor()
-	c, err := o.flags.credentials(cmd.Context(), o.g, ep.Host, ep.DockerHub, r)
+	opts, r, err := o.flags.engineOptions(cmd.Context(), o.g, ref.Registry, ep)
 	if err != nil {
 		return err
 	}
-	tr, err := o.flags.transport(o.g, ep.Host)
-	if err != nil {
-		return err
-	}
-	t, rep := flow.Push(cmd.Context(), o.flags.flowOptions(o.g, ref.Registry, c, tr, r), req)
+	t, rep := flow.Push(cmd.Context(), opts, req)
 	g := o.g
 	if o.flags.HARFile != "" {
 		if err := writeHAR(o.flags.HARFile, []*flow.Trace{t}, r); err != nil {

@@ -167,6 +167,21 @@ func (f *traceFlags) transport(g *GlobalOptions, host string) (*transport.Result
 	return res, nil
 }
 
+// engineOptions resolves the credentials and the transport for ep and
+// assembles the engine's options: every tracing command's first steps.
+func (f *traceFlags) engineOptions(ctx context.Context, g *GlobalOptions, registry string, ep flow.Endpoint) (flow.Options, *redact.Redactor, error) {
+	r := g.redactor()
+	c, err := f.credentials(ctx, g, ep.Host, ep.DockerHub, r)
+	if err != nil {
+		return flow.Options{}, nil, err
+	}
+	tr, err := f.transport(g, ep.Host)
+	if err != nil {
+		return flow.Options{}, nil, err
+	}
+	return f.flowOptions(g, registry, c, tr, r), r, nil
+}
+
 // flowOptions assembles the engine's options.
 func (f *traceFlags) flowOptions(g *GlobalOptions, registry string, c flow.Credentials, tr *transport.Result, r *redact.Redactor) flow.Options {
 	o := flow.Options{
