@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"sync"
 	"time"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
@@ -102,26 +103,43 @@ func readBounded(r io.Reader, limit int64) ([]byte, bool, error) {
 	return b, false, err
 }
 
-// timer collects httptrace events into a Timing.
+// timer collects httptrace events into a Timing. The transport may finish
+// a dial it started for this request after the request went out on another
+// connection, so the callbacks can run after result: they lock, and events
+// after result are dropped (they are not this request's).
 type timer struct {
+	mu                              sync.Mutex
+	done                            bool
 	start                           time.Time
 	dnsStart, connStart, tlsStart   time.Time
 	dns, connect, tlsDur, firstByte time.Duration
 }
 
+// record runs f under the lock unless the request is already measured.
+func (t *timer) record(f func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.done {
+		f()
+	}
+}
+
 func (t *timer) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
-		DNSStart:             func(httptrace.DNSStartInfo) { t.dnsStart = time.Now() },
-		DNSDone:              func(httptrace.DNSDoneInfo) { t.dns = time.Since(t.dnsStart) },
-		ConnectStart:         func(_, _ string) { t.connStart = time.Now() },
-		ConnectDone:          func(_, _ string, _ error) { t.connect = time.Since(t.connStart) },
-		TLSHandshakeStart:    func() { t.tlsStart = time.Now() },
-		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.tlsDur = time.Since(t.tlsStart) },
-		GotFirstResponseByte: func() { t.firstByte = time.Since(t.start) },
+		DNSStart:             func(httptrace.DNSStartInfo) { t.record(func() { t.dnsStart = time.Now() }) },
+		DNSDone:              func(httptrace.DNSDoneInfo) { t.record(func() { t.dns = time.Since(t.dnsStart) }) },
+		ConnectStart:         func(_, _ string) { t.record(func() { t.connStart = time.Now() }) },
+		ConnectDone:          func(_, _ string, _ error) { t.record(func() { t.connect = time.Since(t.connStart) }) },
+		TLSHandshakeStart:    func() { t.record(func() { t.tlsStart = time.Now() }) },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.record(func() { t.tlsDur = time.Since(t.tlsStart) }) },
+		GotFirstResponseByte: func() { t.record(func() { t.firstByte = time.Since(t.start) }) },
 	}
 }
 
 func (t *timer) result(total time.Duration) Timing {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.done = true
 	return Timing{DNS: t.dns, Connect: t.connect, TLS: t.tlsDur, FirstByte: t.firstByte, Total: total}
 }
 
