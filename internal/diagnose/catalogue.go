@@ -112,6 +112,10 @@ func add(code Code, sev Severity, title, hint string) {
 }
 
 func fill() {
+	fillCredKind()
+	fillFlavour()
+	fillNode()
+	fillRedirect()
 	add(PlaintextPassword, Warning, "a secret is stored in the config file",
 		"Configure a credential helper (credsStore or credHelpers) and run docker login again so the secret leaves the file.")
 	add(InvalidAuthEncoding, Error, "an auth value cannot be decoded",

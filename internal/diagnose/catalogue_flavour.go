@@ -1,0 +1,7 @@
+package diagnose
+
+// Registry flavours (login-trace, pull-trace, probe, doctor).
+
+// fillFlavour adds this area's entries; fill calls it.
+func fillFlavour() {
+}

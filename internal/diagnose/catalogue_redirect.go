@@ -1,0 +1,7 @@
+package diagnose
+
+// Redirects (every request a client profile makes).
+
+// fillRedirect adds this area's entries; fill calls it.
+func fillRedirect() {
+}
