@@ -326,6 +326,7 @@ func (e *engine) finish() {
 		t.Verdict = VerdictRefused
 	}
 	t.Duration = e.opts.Now().Sub(t.Started)
+	e.recogniseFlavour()
 	diagnose.Sort(t.Diagnoses)
 	e.clientError()
 }

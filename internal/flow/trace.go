@@ -10,6 +10,7 @@ import (
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/decode/regtoken"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 )
 
 // StepKind says what a step was for.
@@ -152,6 +153,7 @@ type Trace struct {
 	Endpoint    string               `json:"endpoint"`
 	Credentials Credentials          `json:"credentials"`
 	Proxy       string               `json:"proxy,omitempty"`
+	Flavour     *flavour.Match       `json:"flavour,omitempty"` // the registry product the wire shows (flavour.go)
 	Steps       []*Step              `json:"steps"`
 	Token       *TokenView           `json:"token,omitempty"`
 	Verdict     Verdict              `json:"verdict"`
