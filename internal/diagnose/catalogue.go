@@ -72,7 +72,6 @@ const (
 	UploadNotSupported       Code = "UPLOAD_NOT_SUPPORTED"
 	UploadNotCancelled       Code = "UPLOAD_NOT_CANCELLED"
 	TokenExpiresDuringUpload Code = "TOKEN_EXPIRES_DURING_UPLOAD"
-	RedirectDropsAuth        Code = "REDIRECT_AUTH_DROPPED"
 	RealmMissing             Code = "REALM_MISSING"
 	RealmInvalid             Code = "REALM_INVALID"
 
@@ -216,8 +215,6 @@ func fill() {
 		"Raise the token service's token lifetime, or use a client that fetches a new token when the PUT gets 401.")
 	add(ClientDiverges, Info, "the clients take different paths on the wire",
 		"Compare the steps: the first difference is usually where one client succeeds and another fails.")
-	add(RedirectDropsAuth, Info, "Authorization was not sent to the redirect target",
-		"Clients drop credentials when a redirect leaves the registry host; signed URLs carry their own authorisation.")
 	add(RealmMissing, Error, "the Bearer challenge has no realm",
 		"Send realm=\"https://...\" quoted in the Bearer challenge; an unquoted URL is cut to its scheme by the Docker engine.")
 	add(RealmInvalid, Error, "the realm is not an absolute URL",

@@ -22,6 +22,12 @@ import (
 // kind of failure: that is what tells TLS from DNS from a dead port.
 func (e *engine) transportFailure(st *Step, who, host string) {
 	t := e.trace
+	if re, ok := isRedirectFailure(st); ok {
+		// Its diagnosis was made where the chain stopped.
+		t.Verdict = verdictFor(re)
+		t.Summary = fmt.Sprintf("the %s at %s %s: %s", who, host, re.what, re.reason)
+		return
+	}
 	t.Verdict = VerdictTransport
 	code, what := classifyTransport(st.err)
 	if code == diagnose.RegistryUnreachable && who != "registry" {

@@ -47,6 +47,22 @@ func (e *engine) failure() (Failure, bool) {
 		return Failure{}, false
 	}
 	st := t.Steps[len(t.Steps)-1]
+	if re, ok := isRedirectFailure(st); ok && e.fail == nil {
+		// Go's *url.Error: the first request's method, the Location.
+		f := Failure{Stage: FailTransport, Method: re.method, URL: re.url, Transport: re.reason}
+		if st.Redirect != nil && st.Redirect.Of == StepPing {
+			f.Stage = FailPing
+		}
+		if img := e.image; img != nil {
+			f.Ref, f.Host, f.Repo, f.Tag = clientRef(*img), img.Domain, img.Repository, img.Reference()
+		} else {
+			f.Host = hostOf(orDefault(t.Endpoint, e.opts.Registry))
+		}
+		return f, true
+	}
+	if st.Request == nil {
+		return Failure{}, false
+	}
 	f := Failure{Method: st.Request.Method, URL: st.Request.URL}
 	if e.fail != nil {
 		f = *e.fail
@@ -61,7 +77,7 @@ func (e *engine) failure() (Failure, bool) {
 	}
 	if st.Response == nil {
 		f.Stage, f.Transport = FailTransport, st.Err
-		if st.Kind == StepPing {
+		if chainKind(st) == StepPing {
 			f.Stage = FailPing
 		}
 		return f, true
@@ -74,10 +90,10 @@ func (e *engine) failure() (Failure, bool) {
 		f.Server = res.EngineText
 	}
 	switch {
-	case st.Kind == StepToken:
+	case chainKind(st) == StepToken:
 		f.Stage = FailToken
 		f.Anonymous = st.Request.Method == http.MethodGet && st.Request.Headers.Get("Authorization") == ""
-	case st.Kind == StepPing:
+	case chainKind(st) == StepPing:
 		f.Stage = FailPing
 	case e.authFailed != "":
 		f.Stage, f.ErrorParam = FailAuth, e.authFailed

@@ -32,6 +32,11 @@ type engine struct {
 	// plainError: the client's error is the summary as the engine words
 	// it (push-trace: the profiles' wording covers pulls).
 	plainError bool
+	// auth is the Authorization the registry requests carry.
+	auth string
+	// pingOrigin is scheme://host of the ping's last hop, where the Docker
+	// engine stores the challenge and so the only origin it authorises.
+	pingOrigin string
 }
 
 // clientName is the replayed client's short name for messages.
@@ -42,10 +47,9 @@ func (e *engine) clientName() string {
 	return e.prof.Short()
 }
 
-// send performs req as one step and records everything about it. It never
-// follows redirects by itself: the caller decides, because credentials must
-// not follow a redirect to another host.
-func (e *engine) send(ctx context.Context, kind StepKind, title string, req *http.Request) *Step {
+// sendOnce performs req as one step and records everything about it,
+// following no redirect.
+func (e *engine) sendOnce(ctx context.Context, kind StepKind, title string, req *http.Request) *Step {
 	st := &Step{Index: len(e.trace.Steps) + 1, Kind: kind, Title: title, Started: e.opts.Now()}
 	e.trace.Steps = append(e.trace.Steps, st)
 	if req.Header.Get("User-Agent") == "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
@@ -97,7 +98,11 @@ func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
 		title: "Ping the registry without credentials", retry: "Ping again over plain http",
 	})
 	if st != nil {
-		if i := st.Index - 2; i >= 0 && e.trace.Steps[i].Kind == StepPing && e.trace.Steps[i].Response == nil {
+		first := st
+		if st.Redirect != nil {
+			first = e.trace.Steps[st.Redirect.From-1]
+		}
+		if i := first.Index - 2; i >= 0 && e.trace.Steps[i].Kind == StepPing && e.trace.Steps[i].Response == nil {
 			// The step before is the https attempt that got no answer.
 			e.trace.diag(diagnose.HTTPFallback, fmt.Sprintf("https://%s failed (%s); the registry answered over http", ep.Host, e.trace.Steps[i].Err), "")
 		}
@@ -129,7 +134,14 @@ func (e *engine) pingPath(ctx context.Context, ep Endpoint, ps pingSpec) (string
 			title = ps.retry
 		}
 		st := e.send(ctx, ps.kind, title, req)
+		if _, ok := isRedirectFailure(st); ok {
+			e.transportFailure(st, "registry", ep.Host)
+			return "", nil
+		}
 		if st.Response != nil {
+			if u, err := url.Parse(st.Request.URL); err == nil {
+				e.pingOrigin = origin(u)
+			}
 			if e.httpsOnly(st, last, ep) {
 				return "", nil
 			}

@@ -44,7 +44,49 @@ type Profile struct {
 	Wording Wording
 	// Push is how the client starts a push.
 	Push PushRule
+	// Redirect is how the client follows 3xx answers.
+	Redirect RedirectRule
 }
+
+// RedirectRule is how a client follows redirects. Every client here is a
+// Go program, so Go's net/http rules hold for all (10 requests at most,
+// POST turned into a bodiless GET by 301/302/303, Authorization dropped
+// for good at a hop that leaves the first request's host and its
+// subdomains); they differ in who adds credentials again on a hop, and in
+// what they refuse to follow.
+type RedirectRule struct {
+	ReAuth ReAuth
+	// RefuseDowngrade: a registry request redirected from https to http is
+	// refused (regclient's regnet.AllowRedirect).
+	RefuseDowngrade bool
+	// PrivateHopGuard, when set, refuses a registry request's hop to
+	// another host that is a private or loopback address, and says so in
+	// the client's words (go-containerregistry's checkRedirectSSRF).
+	PrivateHopGuard func(from, to string) string
+	// TokenHopGuard: the token request's hops are checked as its realm is
+	// (the profile's Token.RealmGuard), as go-containerregistry's
+	// realmRedirectCheck does.
+	TokenHopGuard bool
+}
+
+// ReAuth is who puts credentials on a registry request's redirect hop.
+type ReAuth int
+
+const (
+	// ReAuthGo: nothing but Go's copy of the first request's headers
+	// (containers/image, oras-go).
+	ReAuthGo ReAuth = iota
+	// ReAuthPingedV2: the Docker engine's authorising transport adds
+	// Authorization inside RoundTrip on every hop whose path has /v2/ and
+	// whose scheme://host is where the ping found the challenge; Go's copy
+	// never sees it (moby registry/auth.go, endpointAuthorizer).
+	ReAuthPingedV2
+	// ReAuthRegistryHost: after Go's copy, the client authorises a hop to a
+	// host it holds a handler for, the registry's (containerd's
+	// CheckRedirect calling r.authorize; regclient's checkRedirect; ggcr's
+	// bearer transport on a matching host).
+	ReAuthRegistryHost
+)
 
 // PushRule is a client's push up to its first upload session.
 type PushRule struct {

@@ -77,6 +77,9 @@ func containerdProfile(name, version string, legacy bool, aliases []string, titl
 		Manifest:  containerdManifest(max401, name == "containerd" || name == "kubelet"),
 		UserAgent: "containerd/" + version,
 		Wording:   w,
+		// resolver.go request.do: its CheckRedirect authorises hops to
+		// hosts it has a handler for.
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost},
 		// pusher.go: ContextWithRepositoryScope(ctx, refspec, true).
 		Push: PushRule{Actions: "pull,push", HeadBlob: true,
 			MountFallback: "containerd before 2.1 aborts the push when a mount is refused; 2.1 and later fall back to a plain upload on 401, and still abort on 403"},
@@ -101,6 +104,7 @@ func buildProfiles() []*Profile {
 			HeadErrorGET: []int{0},
 		},
 		UserAgent: "",
+		Redirect:  RedirectRule{ReAuth: ReAuthPingedV2},
 		// moby push_v2.go: newRepository(..., "push", "pull").
 		Push: PushRule{Actions: "push,pull", HeadBlob: true,
 			MountFallback: "Docker (classic store) falls back to a plain upload when a mount is refused"},
@@ -180,6 +184,9 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: "crane/v0.22.1 go-containerregistry/v0.22.1",
 		Wording:   craneWording(),
+		// bearer.go adds the token on a hop to the registry's host;
+		// fetcher.go checkRedirectSSRF and bearer.go realmRedirectCheck guard hops.
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, PrivateHopGuard: craneSSRFGuard, TokenHopGuard: true},
 		Push: PushRule{Actions: "push,pull", HeadManifest: true, HeadBlob: true,
 			MountFallback: "go-containerregistry uploads the blob when the registry answers the mount with 202, and fails on a refusal"},
 	}
@@ -211,7 +218,9 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: regctlID,
 		Wording:   regctlWording(),
-		Push:      PushRule{Actions: "pull,push", MountFallback: "regclient falls back to a plain upload when a mount fails"},
+		// reghttp checkRedirect: regnet.AllowRedirect, then the host's auth.
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, RefuseDowngrade: true},
+		Push:     PushRule{Actions: "pull,push", MountFallback: "regclient falls back to a plain upload when a mount fails"},
 	}
 	oras := &Profile{
 		Name: "oras", Version: "1.3.6", Aliases: []string{"oras-go", "helm"},

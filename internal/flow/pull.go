@@ -38,7 +38,6 @@ type puller struct {
 	rep    *PullReport
 	ep     Endpoint
 	base   string
-	auth   string               // the Authorization the registry requests carry
 	bearer *challenge.Challenge // the ping's Bearer challenge
 	scopes []string
 	// noChallenge is set when /v2/ gave no challenge to authenticate with,

@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/regauth/regauth/internal/decode/manifest"
 	"github.com/regauth/regauth/internal/decode/regerror"
 	"github.com/regauth/regauth/internal/diagnose"
 )
-
-// maxRedirects is Go's http.Client limit, which the engine's client keeps.
-const maxRedirects = 10
 
 // fetchConfigBlob is --blob: the image config, as the engine fetches it
 // after the manifest. For an index, the platform's manifest comes first.
@@ -91,68 +87,38 @@ func (p *puller) platformManifest(ctx context.Context) (platformPick, bool) {
 	return platformPick{platform: plat, config: m.Config}, true
 }
 
-// fetchBlob GETs a blob and follows redirects one step at a time, sending
-// Authorization only where the engine's authoriser would: to a URL under
-// /v2/ on the registry's own scheme and host (the host that challenged).
-// Object storage and CDNs get no credentials; a signed URL carries its own.
+// fetchBlob GETs a blob; its redirects are followed as every request's are
+// (send), so object storage and CDNs get credentials only where the client
+// would send them: for Docker, /v2/ paths on the origin its ping challenged.
 func (p *puller) fetchBlob(ctx context.Context, dgst, platform string) bool {
 	br := &BlobResult{Digest: dgst, Platform: platform}
 	p.rep.Blob = br
-	target := p.base + "/v2/" + p.req.Image.Repository + "/blobs/" + dgst
-	title := "Fetch the image config blob (--blob)"
-	kind := StepBlob
-	var last *Step
-	for hop := 0; hop <= maxRedirects; hop++ {
-		req, err := http.NewRequest(http.MethodGet, target, nil)
-		if err != nil {
-			p.stop(VerdictRefused, "bad redirect target: "+err.Error())
+	req, _ := http.NewRequest(http.MethodGet, p.base+"/v2/"+p.req.Image.Repository+"/blobs/"+dgst, nil)
+	if p.auth != "" {
+		req.Header.Set("Authorization", p.auth)
+	}
+	last := p.send(ctx, StepBlob, "Fetch the image config blob (--blob)", req)
+	first := last
+	if last.Redirect != nil {
+		first = p.trace.Steps[last.Redirect.From-1]
+	}
+	for _, st := range p.trace.Steps[first.Index-1:] {
+		hop := BlobHop{Step: st.Index, AuthSent: st.Request != nil && st.Request.Headers.Get("Authorization") != ""}
+		if st.Request != nil {
+			hop.Host = hostOf(st.Request.URL)
+		}
+		if st.Response != nil {
+			hop.Status = st.Response.Status
+		}
+		br.Hops = append(br.Hops, hop)
+	}
+	if last.Response == nil {
+		if re, ok := isRedirectFailure(last); ok {
+			p.stop(verdictFor(re), re.Error())
 			return false
 		}
-		auth := p.auth != "" && p.authorisedURL(req.URL)
-		if auth {
-			req.Header.Set("Authorization", p.auth)
-		}
-		st := p.send(ctx, kind, title, req)
-		last = st
-		if hop > 0 {
-			if auth {
-				st.Notes = append(st.Notes, "Authorization sent: the redirect stays on the registry's host under /v2/, where Docker's authoriser adds it")
-			} else if p.auth != "" {
-				st.Notes = append(st.Notes, fmt.Sprintf("Authorization not sent: %s is not the registry's host, and Docker adds credentials only for the host that challenged it", req.URL.Host))
-				p.trace.diag(diagnose.RedirectDropsAuth, fmt.Sprintf("the blob redirect went to %s: Authorization was not sent there (step %d), as Docker does", req.URL.Host, st.Index), "")
-			}
-		}
-		hopRec := BlobHop{Step: st.Index, Host: req.URL.Host, AuthSent: auth}
-		if st.Response == nil {
-			br.Hops = append(br.Hops, hopRec)
-			p.blobTransportFailure(st, req.URL.Host)
-			return false
-		}
-		hopRec.Status = st.Response.Status
-		br.Hops = append(br.Hops, hopRec)
-		loc := st.Response.Headers.Get("Location")
-		if !isRedirect(st.Response.Status) || loc == "" {
-			break
-		}
-		next, err := req.URL.Parse(loc)
-		if err != nil {
-			p.stop(VerdictRefused, fmt.Sprintf("the redirect at step %d has a Location that is not a URL", st.Index))
-			return false
-		}
-		if next.Scheme != "http" && next.Scheme != "https" {
-			p.stop(VerdictRefused, fmt.Sprintf("the redirect at step %d goes to a %s: URL", st.Index, next.Scheme))
-			return false
-		}
-		st.Notes = append(st.Notes, fmt.Sprintf("%d redirect to %s; Docker follows it (keeping Accept and Range)", st.Response.Status, next.Host))
-		target = next.String()
-		// The signature is echoed in the redirect's body and Location too.
-		p.opts.Redactor.AddURLSecrets(target)
-		title = "Follow the redirect to " + next.Host
-		kind = StepRedirect
-		if hop == maxRedirects {
-			p.stop(VerdictRefused, fmt.Sprintf("stopped after %d redirects", maxRedirects))
-			return false
-		}
+		p.blobTransportFailure(last, hostOf(last.Request.URL))
+		return false
 	}
 	r := last.Response
 	br.Status = r.Status
@@ -193,23 +159,4 @@ func (p *puller) blobTransportFailure(st *Step, host string) {
 	p.trace.Verdict = VerdictTransport
 	p.trace.Summary = fmt.Sprintf("the blob storage at %s could not be reached: %s", host, what)
 	p.trace.diag(code, fmt.Sprintf("blob storage %s (a redirect target): %s", host, oneLine(st.Err, 300)), "")
-}
-
-// authorisedURL is the engine's rule for adding credentials to a request:
-// its path is under /v2/ and its scheme://host has stored challenges,
-// which only the registry's own endpoint has.
-func (p *puller) authorisedURL(u *url.URL) bool {
-	base, err := url.Parse(p.base)
-	if err != nil {
-		return false
-	}
-	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host) && strings.Contains(u.Path, "/v2/")
-}
-
-func isRedirect(status int) bool {
-	switch status {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return true
-	}
-	return false
 }

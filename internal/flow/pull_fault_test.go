@@ -153,8 +153,8 @@ func TestPullBlobRedirectDropsAuthorization(t *testing.T) {
 	if last.Kind != StepRedirect || last.Request.Headers.Get("Authorization") != "" || !strings.Contains(strings.Join(last.Notes, " "), "Authorization not sent") {
 		t.Errorf("the redirect step should show no Authorization: %+v %q", last.Request.Headers, last.Notes)
 	}
-	if !hasCode(tr, diagnose.RedirectDropsAuth) {
-		t.Errorf("want REDIRECT_AUTH_DROPPED:\n%s", diagText(tr))
+	if !hasCode(tr, diagnose.RedirectDropsCredentials) {
+		t.Errorf("want REDIRECT_DROPS_CREDENTIALS:\n%s", diagText(tr))
 	}
 	// Docker's sequence: HEAD, the index by digest, the chosen platform's
 	// manifest by digest, the blob; the storage request is not on the

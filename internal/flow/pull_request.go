@@ -89,6 +89,10 @@ func (p *puller) firstRequest(ctx context.Context, kind StepKind, method, path, 
 			t = title + " over plain http"
 		}
 		st := p.apiRequest(ctx, kind, method, base+path, t, accept)
+		if _, ok := isRedirectFailure(st); ok {
+			p.transportFailure(st, "registry", p.ep.Host)
+			return nil
+		}
 		if st.Response != nil {
 			if p.httpsOnly(st, last, p.ep) {
 				return nil

@@ -91,6 +91,8 @@ type Step struct {
 	Notes []string `json:"notes,omitempty"`
 	// Token is the token this step obtained, decoded.
 	Token *TokenView `json:"token,omitempty"`
+	// Redirect is set on a step that followed a redirect.
+	Redirect *Hop `json:"redirect,omitempty"`
 
 	err error // the transport error behind Err, for classification
 }

@@ -82,6 +82,12 @@ func craneRealmGuard(host string) string {
 	return fmt.Sprintf("invalid realm in www-authenticate: realm host %q is a private or link-local address", host)
 }
 
+// craneSSRFGuard is go-containerregistry's refusal of a registry redirect to
+// another host on a private or loopback address (fetcher.go checkRedirectSSRF).
+func craneSSRFGuard(from, to string) string {
+	return fmt.Sprintf("SSRF protection: redirect from %q to private/link-local host %q denied", from, to)
+}
+
 // orasRealmGuard is oras-go's: it names the blocked prefix.
 func orasRealmGuard(host string) string {
 	prefix := "127.0.0.0/8"
