@@ -208,7 +208,6 @@ func TestClassifyExpiryTimes(t *testing.T) {
 	}
 }
 
-
 func TestClassifyWhere(t *testing.T) {
 	k := Classify(Input{Registry: "ghcr.io", Username: "o", Secret: token(t, "github_pat_"), Where: `auths["ghcr.io"] in /tmp/c.json`, Now: testNow})
 	if len(k.Findings) != 1 || !strings.HasPrefix(k.Findings[0].Message, `auths["ghcr.io"] in /tmp/c.json: `) {
