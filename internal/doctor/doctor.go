@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/flow"
 )
 
@@ -34,6 +35,7 @@ type Result struct {
 	Summary    string               `json:"summary"`
 	DurationMS float64              `json:"duration_ms"`
 	Diagnoses  []diagnose.Diagnosis `json:"diagnoses"`
+	Flavour    *flavour.Match       `json:"flavour,omitempty"` // set from Trace when rendered
 	Trace      *flow.Trace          `json:"-"`
 }
 

@@ -84,6 +84,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		p.probeRealm(ctx, reg, scheme)
 	}
 	p.judge(ep)
+	p.recogniseFlavour(ep.Host)
 	r.Duration = o.Now().Sub(r.Started)
 	return r, nil
 }

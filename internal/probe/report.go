@@ -12,6 +12,7 @@ import (
 
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/tlsinfo"
 )
 
@@ -61,6 +62,7 @@ type Report struct {
 	Next     string        `json:"next"` // one sentence: where the problem is and what to do
 	// Realm is the token service URL from the challenge, if any.
 	Realm     string               `json:"realm,omitempty"`
+	Flavour   *flavour.Match       `json:"flavour,omitempty"` // the registry product the /v2/ answer shows
 	Proxy     string               `json:"proxy,omitempty"`
 	Notes     []string             `json:"notes,omitempty"`
 	Diagnoses []diagnose.Diagnosis `json:"diagnoses"`

@@ -7,17 +7,19 @@ import (
 
 	"github.com/regauth/regauth/internal/decode/imageref"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/redact"
 )
 
 // CompareDoc is compare's JSON document (docs/json.md).
 type CompareDoc struct {
-	SchemaVersion int          `json:"schemaVersion"`
-	Command       string       `json:"command"`
-	Image         imageref.Ref `json:"image"`
-	OK            bool         `json:"ok"`
-	Clients       []ClientRow  `json:"clients"`
+	SchemaVersion int            `json:"schemaVersion"`
+	Command       string         `json:"command"`
+	Image         imageref.Ref   `json:"image"`
+	OK            bool           `json:"ok"`
+	Flavour       *flavour.Match `json:"flavour,omitempty"` // what the first client's trace recognised
+	Clients       []ClientRow    `json:"clients"`
 }
 
 // ClientRow is one client in compare's document.
@@ -40,6 +42,9 @@ type ClientRow struct {
 // NewCompareDoc builds the masked JSON view of a comparison.
 func NewCompareDoc(img imageref.Ref, runs []*flow.ClientRun, r *redact.Redactor) CompareDoc {
 	d := CompareDoc{SchemaVersion: SchemaVersion, Command: "compare", Image: img, OK: true, Clients: []ClientRow{}}
+	if len(runs) > 0 {
+		d.Flavour = flavourDoc(runs[0].Trace.Flavour, r)
+	}
 	for _, run := range runs {
 		t := run.Trace
 		td := NewTraceDoc(t, r)
@@ -77,6 +82,7 @@ func CompareText(w io.Writer, img imageref.Ref, runs []*flow.ClientRun, r *redac
 	if why := runs[0].Trace.Client.Why; why != "" {
 		p.line("%s", st.Dim("docker: "+r.String(why)))
 	}
+	writeFlavour(p, runs[0].Trace.Flavour, r, st)
 	p.line("")
 	if p.err != nil {
 		return p.err

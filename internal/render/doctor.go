@@ -24,6 +24,9 @@ func NewDoctorDoc(rs []doctor.Result, ds []diagnose.Diagnosis, r *redact.Redacto
 		res.Source = r.String(res.Source)
 		res.Summary = r.String(redact.OneLine(res.Summary))
 		res.Diagnoses = maskDiagnoses(res.Diagnoses, r)
+		if res.Trace != nil {
+			res.Flavour = flavourDoc(res.Trace.Flavour, r)
+		}
 		doc.Registries = append(doc.Registries, res)
 	}
 	return doc
@@ -48,8 +51,9 @@ func DoctorText(w io.Writer, rs []doctor.Result, ds []diagnose.Diagnosis, r *red
 			code = "-"
 		}
 		rows = append(rows, []string{res.Registry, user, r.String(res.Source), string(res.Verdict), code, fmtDuration(time.Duration(res.DurationMS * float64(time.Millisecond)))})
+		rows[len(rows)-1] = append(rows[len(rows)-1], doctorFlavour(res))
 	}
-	if err := Table(w, []string{"REGISTRY", "USER", "CREDENTIALS", "VERDICT", "CODE", "TIME"}, rows); err != nil {
+	if err := Table(w, []string{"REGISTRY", "USER", "CREDENTIALS", "VERDICT", "CODE", "TIME", "FLAVOUR"}, rows); err != nil {
 		return err
 	}
 	bad := 0
@@ -62,6 +66,9 @@ func DoctorText(w io.Writer, rs []doctor.Result, ds []diagnose.Diagnosis, r *red
 		}
 		bad++
 		p.line("%s %s", st.Bold(res.Registry+":"), r.String(redact.OneLine(res.Summary)))
+		if res.Trace != nil && res.Trace.Flavour != nil {
+			p.line("    %s %s", st.Dim("flavour:"), flavourWords(res.Trace.Flavour, r))
+		}
 		for _, d := range res.Diagnoses {
 			if d.Code == res.Code {
 				p.line("    %s %s", st.Dim("fix:"), r.String(d.Hint))
@@ -73,4 +80,13 @@ func DoctorText(w io.Writer, rs []doctor.Result, ds []diagnose.Diagnosis, r *red
 	p.line("%d of %d registries ok", len(rs)-bad, len(rs))
 	writeDiagnoses(p, ds, r, st)
 	return p.err
+}
+
+// doctorFlavour is the table's FLAVOUR cell: the name only (the why is in
+// the detail lines and the JSON).
+func doctorFlavour(res doctor.Result) string {
+	if res.Trace == nil || res.Trace.Flavour == nil {
+		return "-"
+	}
+	return res.Trace.Flavour.Name
 }

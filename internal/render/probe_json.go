@@ -3,6 +3,7 @@ package render
 import (
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/probe"
 	"github.com/regauth/regauth/internal/redact"
 	"github.com/regauth/regauth/internal/tlsinfo"
@@ -21,6 +22,7 @@ type ProbeDoc struct {
 	Problem       string               `json:"problem"`
 	Next          string               `json:"next"`
 	Realm         string               `json:"realm,omitempty"`
+	Flavour       *flavour.Match       `json:"flavour,omitempty"`
 	Proxy         string               `json:"proxy,omitempty"`
 	Notes         []string             `json:"notes,omitempty"`
 	Hosts         []ProbeHostDoc       `json:"hosts"`
@@ -112,6 +114,7 @@ func NewProbeDoc(rep *probe.Report, r *redact.Redactor) ProbeDoc {
 		Problem:       string(rep.Problem),
 		Next:          r.String(rep.Next),
 		Realm:         r.URL(rep.Realm),
+		Flavour:       flavourDoc(rep.Flavour, r),
 		Proxy:         r.URL(rep.Proxy),
 		Hosts:         []ProbeHostDoc{},
 		Requests:      []ProbeRequestDoc{},

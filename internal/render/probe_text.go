@@ -30,6 +30,9 @@ func ProbeText(w io.Writer, rep *probe.Report, r *redact.Redactor, st Style, o T
 	}
 	p.line("")
 	p.line("%s  %s", st.Bold("summary"), r.String(rep.Summary))
+	if rep.Flavour != nil {
+		p.line("%s  %s", st.Bold("flavour"), flavourWords(rep.Flavour, r))
+	}
 	verdict := st.Green("OK")
 	switch rep.Verdict {
 	case probe.VerdictTransportFail:

@@ -43,6 +43,7 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 	if t.Proxy != "" {
 		p.line("via proxy %s", r.URL(t.Proxy))
 	}
+	writeFlavour(p, t.Flavour, r, st)
 	if o.Intro != nil && p.err == nil {
 		p.err = o.Intro(w)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/redact"
 )
@@ -27,6 +28,7 @@ type TraceDoc struct {
 	Summary       string               `json:"summary"`
 	Credentials   CredentialsDoc       `json:"credentials"`
 	Proxy         string               `json:"proxy,omitempty"`
+	Flavour       *flavour.Match       `json:"flavour,omitempty"`
 	Steps         []StepDoc            `json:"steps"`
 	Token         *TokenDoc            `json:"token,omitempty"`
 	Diagnoses     []diagnose.Diagnosis `json:"diagnoses"`
@@ -113,6 +115,7 @@ func NewTraceDoc(t *flow.Trace, r *redact.Redactor) TraceDoc {
 		Summary:       r.String(t.Summary),
 		Credentials:   credentialsDoc(t.Credentials, r),
 		Proxy:         r.URL(t.Proxy),
+		Flavour:       flavourDoc(t.Flavour, r),
 		Steps:         []StepDoc{},
 		Diagnoses:     maskDiagnoses(t.Diagnoses, r),
 		DurationMS:    ms(t.Duration),
