@@ -70,7 +70,7 @@ func runDecodeConfig(cmd *cobra.Command, o *decodeConfigOptions) error {
 	def, _ := o.g.dockerConfigPath()
 	rep, err := configreport.Build(cmd.Context(), configreport.Options{
 		Path: path, DefaultPath: def, Home: o.g.homeDir(), Containers: o.Containers,
-		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv,
+		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv, Now: o.g.deps.Now,
 	})
 	if err != nil {
 		return badInput(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/regauth/regauth/internal/credhelper"
 	"github.com/regauth/regauth/internal/creds"
 	"github.com/regauth/regauth/internal/decode/authconfig"
+	"github.com/regauth/regauth/internal/decode/credkind"
 	"github.com/regauth/regauth/internal/diagnose"
 )
 
@@ -29,6 +30,8 @@ type Options struct {
 	NoHelpers   bool
 	HelperTime  time.Duration
 	Getenv      func(string) string
+	// Now judges the expiry of tokens that carry one; nil is time.Now.
+	Now func() time.Time
 }
 
 // Source is one file (or the environment) that was considered.
@@ -53,6 +56,8 @@ type Row struct {
 	Shadows    []string             `json:"shadows,omitempty"`
 	Helper     *HelperResult        `json:"helper,omitempty"`
 	Findings   []diagnose.Diagnosis `json:"-"`
+	// Kind says what the stored secret is (credkind), never showing it.
+	Kind *credkind.Kind `json:"kind,omitempty"`
 }
 
 // HelperResult is what running docker-credential-<name> get said.
@@ -64,6 +69,8 @@ type HelperResult struct {
 	LatencyMS  float64 `json:"latency_ms"`
 	Error      string  `json:"error,omitempty"`
 	Skipped    bool    `json:"skipped,omitempty"`
+	// Kind says what the helper's secret is.
+	Kind *credkind.Kind `json:"kind,omitempty"`
 }
 
 // Report is decode-config's result.
@@ -113,6 +120,8 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 			rep.Note = "no credentials are stored: no config file was found"
 		}
 	}
+	rep.ecrReuse()
+	diagnose.Sort(rep.Diagnoses)
 	return rep, nil
 }
 
@@ -228,6 +237,7 @@ func (rep *Report) addFile(ctx context.Context, o Options, s Source) {
 			}
 		}
 		row.Shadows = res.Shadows
+		rep.classifyRow(o, s, &row)
 		rep.Rows = append(rep.Rows, row)
 	}
 	diagnose.Sort(rep.Diagnoses)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/regauth/regauth/internal/configreport"
+	"github.com/regauth/regauth/internal/decode/credkind"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/redact"
 )
@@ -36,12 +37,14 @@ func NewConfigDoc(rep *configreport.Report, r *redact.Redactor) ConfigDoc {
 	}
 	for _, row := range rep.Rows {
 		d := ConfigRowDoc{Row: row, Findings: maskDiagnoses(row.Findings, r)}
+		d.Kind = maskKind(row.Kind, r)
 		if row.Secret != "" {
 			d.Secret = r.Value(row.SecretKind, row.Secret)
 		}
 		if row.Helper != nil {
 			h := *row.Helper
 			h.Error = r.String(h.Error)
+			h.Kind = maskKind(h.Kind, r)
 			d.Helper = &h
 			if h.Secret != "" {
 				d.HelperSecret = r.Value(h.SecretKind, h.Secret)
@@ -77,6 +80,7 @@ func ConfigText(w io.Writer, rep *configreport.Report, r *redact.Redactor, st St
 		if err := Table(w, []string{"KEY", "HOST", "USER", "SECRET", "USED", "HELPER SAYS"}, rows); err != nil {
 			return err
 		}
+		writeKinds(p, rep.Rows, r, st)
 	} else if len(rep.Sources) > 0 {
 		p.line("")
 		p.line("no registries in the file")
@@ -117,4 +121,29 @@ func helperCell(h *configreport.HelperResult, r *redact.Redactor) string {
 		return "FAILED: " + r.String(redact.OneLine(h.Error))
 	}
 	return fmt.Sprintf("%s %s in %.0fms", h.Username, r.Value(h.SecretKind, h.Secret), h.LatencyMS)
+}
+
+// writeKinds says what each row's secret is, with what its decoding shows.
+func writeKinds(p *printer, rows []configreport.Row, r *redact.Redactor, st Style) {
+	first := true
+	one := func(key string, k *credkind.Kind) {
+		if k == nil {
+			return
+		}
+		if first {
+			p.line("")
+			p.line("%s", st.Bold("what the secrets are:"))
+			first = false
+		}
+		p.line("  %s %s", st.Bold(r.String(redact.OneLine(key))+":"), kindTitle(k, r))
+		for _, f := range k.Facts {
+			p.line("      %s %s", st.Dim(f.Name+":"), r.String(redact.OneLine(f.Value)))
+		}
+	}
+	for _, row := range rows {
+		one(row.Key, row.Kind)
+		if row.Helper != nil {
+			one(row.Key+" (docker-credential-"+row.Helper.Name+")", row.Helper.Kind)
+		}
+	}
 }

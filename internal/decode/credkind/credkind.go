@@ -88,9 +88,13 @@ func Classify(in Input) *Kind {
 			return c.k
 		}
 	}
-	c.set("password", "password (no token format regauth recognises)", "")
-	if in.SecretType != "" && in.SecretType != "password" {
-		c.set("token", in.SecretType+" (no token format regauth recognises)", "")
+	switch in.SecretType {
+	case "identitytoken":
+		c.set("token", "identity token (no format regauth recognises)", "")
+	case "registrytoken":
+		c.set("token", "registry token (no format regauth recognises)", "")
+	default:
+		c.set("password", "password (no token format regauth recognises)", "")
 	}
 	return c.k
 }

@@ -130,7 +130,7 @@ func TestClassify(t *testing.T) {
 		{name: "JWT password expired", in: Input{Registry: "registry.example.com", Username: "svc", Secret: signedJWT(t, jwt.MapClaims{"iss": "idp.example", "sub": "svc", "aud": "registry", "exp": past.Unix()})},
 			id: "jwt", codes: []diagnose.Code{diagnose.CredentialExpired}, facts: map[string]string{"iss": "idp.example", "aud": "registry", "expires": "expired 3h ago"}},
 		{name: "JWT registry token valid", in: Input{Registry: "registry.example.com", Secret: signedJWT(t, jwt.MapClaims{"iss": "idp.example", "exp": future.Unix()}), SecretType: "registrytoken"},
-			id: "jwt", noFinding: true, titleHas: "registrytoken"},
+			id: "jwt", noFinding: true, titleHas: "registry token"},
 		{name: "plain password", in: Input{Registry: "registry.example.com", Username: "alice", Secret: "correct horse battery"},
 			id: "password", noFinding: true},
 		{name: "opaque identity token", in: Input{Registry: "idp.example", Secret: "idtok-ABCDEF-123456", SecretType: "identitytoken"},

@@ -70,6 +70,6 @@ func FuzzClassify(f *testing.F) {
 // and punctuation regauth's own messages use, found in them: a secret
 // like that can match its text without having been copied.
 func isVocabulary(s string) bool {
-	const text = "the credential for password token registry expires expired JWT identitytoken registrytoken (no token format regauth recognises) ago now"
+	const text = "the credential for password token registry expires expired JWT identity registry (no token format regauth recognises) ago now"
 	return strings.Contains(text, s) || strings.Trim(s, "abcdefghijklmnopqrstuvwxyz ()_:,.-") == "" && len(s) < 24
 }

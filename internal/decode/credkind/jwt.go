@@ -28,10 +28,13 @@ func (c *classifier) jwt() bool {
 }
 
 func (c *classifier) secretType() string {
-	if c.in.SecretType == "" {
-		return "password"
+	switch c.in.SecretType {
+	case "identitytoken":
+		return "identity token"
+	case "registrytoken":
+		return "registry token"
 	}
-	return c.in.SecretType
+	return "password"
 }
 
 // claims adds the claims a reader checks first; the expiry is judged.
