@@ -123,7 +123,7 @@ func newView(ev Evidence) *view {
 			if len(b) > maxBody {
 				b = b[:maxBody]
 			}
-			v.bodies = append(v.bodies, strings.ToLower(string(b)))
+			v.bodies = append(v.bodies, strings.ToLower(strings.TrimSpace(string(b))))
 		}
 	}
 	return v

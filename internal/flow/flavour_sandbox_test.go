@@ -19,6 +19,12 @@ func TestSandboxLoginNamesFlavour(t *testing.T) {
 		{sandbox.LikeDockerHub, "dockerhub"},
 		{sandbox.LikeDistribution, "distribution"},
 		{sandbox.LikeBasic, "distribution"},
+		{sandbox.LikeGHCR, "ghcr"},
+		{sandbox.LikeGitLab, "gitlab"},
+		{sandbox.LikeECR, "ecr"},
+		{sandbox.LikeACR, "acr"},
+		{sandbox.LikeQuay, "quay"},
+		{sandbox.LikeArtifactory, "artifactory"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.like), func(t *testing.T) {
@@ -33,6 +39,7 @@ func TestSandboxLoginNamesFlavour(t *testing.T) {
 			if tr.Flavour.Why == "" {
 				t.Errorf("no why")
 			}
+			t.Logf("%s: %s (%s) %v", tt.like, tr.Flavour.Name, tr.Flavour.Why, tr.Diagnoses)
 		})
 	}
 }

@@ -35,8 +35,9 @@ const (
 	LikeBasic        Like = "basic"        // htpasswd Basic auth, no token service
 )
 
-// Likes lists the fronts in a stable order.
-var Likes = []Like{LikeDistribution, LikeHarbor, LikeDockerHub, LikeBasic}
+// Likes lists the fronts in a stable order (the vendor fronts are in
+// fronts_vendor.go).
+var Likes = append([]Like{LikeDistribution, LikeHarbor, LikeDockerHub, LikeBasic}, vendorLikes...)
 
 // ParseLike checks a front name ("" means harbor).
 func ParseLike(s string) (Like, error) {
@@ -48,7 +49,7 @@ func ParseLike(s string) (Like, error) {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("unknown sandbox front %q (want distribution, harbor, dockerhub or basic)", s)
+	return "", fmt.Errorf("unknown sandbox front %q (want one of %s)", s, likeNames())
 }
 
 // Options configure a sandbox. The zero value is a Harbor-like sandbox with
@@ -142,10 +143,10 @@ func Start(ctx context.Context, o Options) (s *Sandbox, err error) {
 		return nil, fmt.Errorf("unknown kid style %q (want thumbprint, libtrust or x5c)", o.KidStyle)
 	}
 	if o.Users == nil {
-		o.Users = DefaultUsers
+		o.Users = frontUsers(like, time.Now())
 	}
 	if o.Access == nil {
-		o.Access = DefaultAccess
+		o.Access = frontAccess(like)
 	}
 	if o.TokenExpiry <= 0 {
 		o.TokenExpiry = 5 * time.Minute
@@ -214,6 +215,8 @@ func Start(ctx context.Context, o Options) (s *Sandbox, err error) {
 		s.tok.serve(s.rec.wrap(tokenHostFront("/token", s.ts)))
 	case LikeBasic:
 		front = s.app
+	default:
+		front = s.vendorFront()
 	}
 	if o.ReadOnly {
 		front = readOnly(front)
@@ -254,6 +257,10 @@ func (s *Sandbox) tokenAuth(o Options) (configuration.Auth, error) {
 		}
 		s.tok = tok
 		s.tokenURL = tok.url() + "/token"
+	default:
+		if err := s.vendorTokenAuth(); err != nil {
+			return nil, err
+		}
 	}
 	s.ts = &tokenService{
 		style:      s.like,

@@ -701,8 +701,8 @@ func mustHost(u string) string {
 }
 
 func TestStartRejectsBadOptions(t *testing.T) {
-	if _, err := Start(context.Background(), Options{Like: "quay"}); err == nil || !strings.Contains(err.Error(), "quay") {
-		t.Errorf("Like quay: err = %v", err)
+	if _, err := Start(context.Background(), Options{Like: "no-such-front"}); err == nil || !strings.Contains(err.Error(), "no-such-front") || !strings.Contains(err.Error(), "artifactory") {
+		t.Errorf("Like no-such-front: err = %v", err)
 	}
 	if _, err := Start(context.Background(), Options{KidStyle: "jwk"}); err == nil {
 		t.Errorf("KidStyle jwk: no error")
