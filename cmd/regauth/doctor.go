@@ -139,6 +139,7 @@ func checkRegistry(ctx context.Context, o *doctorOptions, src *creds.Sources, t 
 	r.Add("identitytoken", c.IdentityToken)
 	r.Add("registrytoken", c.RegistryToken)
 	fc := flow.Credentials{Username: c.Username, Password: c.Password, IdentityToken: c.IdentityToken, RegistryToken: c.RegistryToken, Source: c.Source}
+	fc = withKind(fc, ep.Host, o.g.deps.Now)
 	tr, err := o.flags.transport(o.g, ep.Host)
 	if err != nil {
 		res.Verdict, res.Summary = doctor.ConfigError, err.Error()

@@ -126,7 +126,7 @@ func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host str
 		if pw == "" {
 			src = "flags (username only: no password given)"
 		}
-		return flow.Credentials{Username: f.Username, Password: pw, Source: src}, nil
+		return withKind(flow.Credentials{Username: f.Username, Password: pw, Source: src}, host, g.deps.Now), nil
 	}
 	path, explicit := g.dockerConfigPath()
 	res, err := creds.Resolve(ctx, creds.Options{
@@ -143,13 +143,13 @@ func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host str
 	r.AddBasic(res.Username, res.Password)
 	r.Add("identitytoken", res.IdentityToken)
 	r.Add("registrytoken", res.RegistryToken)
-	return flow.Credentials{
+	return withKind(flow.Credentials{
 		Username:      res.Username,
 		Password:      res.Password,
 		IdentityToken: res.IdentityToken,
 		RegistryToken: res.RegistryToken,
 		Source:        res.Source,
-	}, nil
+	}, host, g.deps.Now), nil
 }
 
 // transport builds the transport for host unless the deps inject one.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/regauth/regauth/internal/decode/credkind"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/flow"
@@ -36,6 +37,7 @@ type Result struct {
 	DurationMS float64              `json:"duration_ms"`
 	Diagnoses  []diagnose.Diagnosis `json:"diagnoses"`
 	Flavour    *flavour.Match       `json:"flavour,omitempty"` // set from Trace when rendered
+	Kind       *credkind.Kind       `json:"kind,omitempty"`    // what the secret is; set from Trace when rendered
 	Trace      *flow.Trace          `json:"-"`
 }
 

@@ -45,6 +45,14 @@ var byCode = map[diagnose.Code]Verdict{
 	diagnose.TokenRejected:         TokenRejected,
 	diagnose.NotARegistry:          NotARegistry,
 	diagnose.NoChallenge:           NotARegistry,
+	// What the credential's kind shows decides before the wire: a
+	// refusal of an expired or misplaced secret is a bad credential.
+	diagnose.CredentialExpired:          BadCredentials,
+	diagnose.CredentialWrongRegistry:    BadCredentials,
+	diagnose.CredentialWrongUsername:    BadCredentials,
+	diagnose.GHCRNeedsClassicPAT:        BadCredentials,
+	diagnose.ServiceAccountKeyMalformed: BadCredentials,
+	diagnose.HarborRobotNameMangled:     BadCredentials,
 }
 
 // Judge gives a trace its verdict and the code that decided it.

@@ -78,6 +78,7 @@ func (e *engine) learnCredentials() {
 	}
 	e.opts.Credentials = c
 	e.trace.Credentials = c
+	e.trace.addKindFindings(c)
 	if !e.opts.Anonymous && !c.HasSecret() && strings.HasPrefix(c.Source, "none (") {
 		// Found nothing, was not told to go anonymous: say so up front.
 		d := diagnose.New(diagnose.NoCredentials, fmt.Sprintf("no credentials were found: %s; the trace runs anonymously (docker login would prompt for a username; pass -u and --password-stdin, or --anonymous to mean it)", strings.TrimSuffix(strings.TrimPrefix(c.Source, "none ("), ")")), "")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
+	"github.com/regauth/regauth/internal/decode/credkind"
 	"github.com/regauth/regauth/internal/decode/regtoken"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/flavour"
@@ -115,6 +116,9 @@ type Credentials struct {
 	// Source says where they came from: "flags", "config auths[\"host\"] in
 	// /path", "credential helper docker-credential-pass", "none".
 	Source string `json:"source"`
+	// Kind says what the secret is (credkind); its findings join the
+	// trace's diagnoses when the trace starts.
+	Kind *credkind.Kind `json:"kind,omitempty"`
 }
 
 // HasSecret reports whether there is anything to authenticate with.
@@ -179,4 +183,13 @@ func (t *Trace) add(d diagnose.Diagnosis) {
 
 func (t *Trace) diag(code diagnose.Code, msg, hint string) {
 	t.add(diagnose.New(code, msg, hint))
+}
+
+// addKindFindings reports what does not fit about the credentials' kind.
+func (t *Trace) addKindFindings(c Credentials) {
+	if c.Kind != nil {
+		for _, d := range c.Kind.Findings {
+			t.add(d)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/regauth/regauth/internal/decode/credkind"
+	"github.com/regauth/regauth/internal/doctor"
 	"github.com/regauth/regauth/internal/redact"
 )
 
@@ -53,4 +54,26 @@ func maskKind(k *credkind.Kind, r *redact.Redactor) *credkind.Kind {
 	}
 	m.Findings = nil
 	return &m
+}
+
+// credentialKindWords is what the credentials line of a trace adds: the
+// kind and its key facts, nothing for a password of no known format.
+func credentialKindWords(k *credkind.Kind, r *redact.Redactor) string {
+	if k == nil || k.ID == "password" || k.ID == "token" {
+		return ""
+	}
+	return "; " + kindLine(k, r)
+}
+
+// doctorKindWords is what doctor's CREDENTIALS cell adds: the kind's title
+// when it is more than a password of no known format.
+func doctorKindWords(res doctor.Result, r *redact.Redactor) string {
+	if res.Trace == nil {
+		return ""
+	}
+	k := res.Trace.Credentials.Kind
+	if k == nil || k.ID == "password" || k.ID == "token" {
+		return ""
+	}
+	return " (" + kindTitle(k, r) + ")"
 }

@@ -27,6 +27,9 @@ func NewDoctorDoc(rs []doctor.Result, ds []diagnose.Diagnosis, r *redact.Redacto
 		if res.Trace != nil {
 			res.Flavour = flavourDoc(res.Trace.Flavour, r)
 		}
+		if res.Trace != nil {
+			res.Kind = maskKind(res.Trace.Credentials.Kind, r)
+		}
 		doc.Registries = append(doc.Registries, res)
 	}
 	return doc
@@ -52,6 +55,7 @@ func DoctorText(w io.Writer, rs []doctor.Result, ds []diagnose.Diagnosis, r *red
 		}
 		rows = append(rows, []string{res.Registry, user, r.String(res.Source), string(res.Verdict), code, fmtDuration(time.Duration(res.DurationMS * float64(time.Millisecond)))})
 		rows[len(rows)-1] = append(rows[len(rows)-1], doctorFlavour(res))
+		rows[len(rows)-1][2] += doctorKindWords(res, r)
 	}
 	if err := Table(w, []string{"REGISTRY", "USER", "CREDENTIALS", "VERDICT", "CODE", "TIME", "FLAVOUR"}, rows); err != nil {
 		return err

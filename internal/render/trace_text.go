@@ -33,7 +33,7 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 	} else if t.Credentials.IdentityToken != "" {
 		who = "with an identity token"
 	}
-	p.line("%s %s %s%s (credentials: %s)", st.Bold(t.Command), r.String(t.Registry), who, clientWords(t.Client), r.String(t.Credentials.Source))
+	p.line("%s %s %s%s (credentials: %s%s)", st.Bold(t.Command), r.String(t.Registry), who, clientWords(t.Client), r.String(t.Credentials.Source), credentialKindWords(t.Credentials.Kind, r))
 	if c := t.Client; c != nil && c.ID != flow.DefaultClient {
 		p.line("%s", st.Dim(fmt.Sprintf("client: %s; %s", c.Title, c.Basis)))
 	}

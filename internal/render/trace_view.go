@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
+	"github.com/regauth/regauth/internal/decode/credkind"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/flavour"
 	"github.com/regauth/regauth/internal/flow"
@@ -58,6 +59,8 @@ type CredentialsDoc struct {
 	Secret   string `json:"secret,omitempty"`
 	Kind     string `json:"kind,omitempty"`
 	Source   string `json:"source"`
+	// CredentialKind says what the secret is: credkind's id, title, facts.
+	CredentialKind *credkind.Kind `json:"credential_kind,omitempty"`
 }
 
 type StepDoc struct {
@@ -130,7 +133,7 @@ func NewTraceDoc(t *flow.Trace, r *redact.Redactor) TraceDoc {
 }
 
 func credentialsDoc(c flow.Credentials, r *redact.Redactor) CredentialsDoc {
-	d := CredentialsDoc{Username: c.Username, Source: r.String(c.Source)}
+	d := CredentialsDoc{Username: c.Username, Source: r.String(c.Source), CredentialKind: maskKind(c.Kind, r)}
 	switch {
 	case c.IdentityToken != "":
 		d.Kind, d.Secret = "identitytoken", r.Value("identitytoken", c.IdentityToken)

@@ -58,7 +58,9 @@ func (c *classifier) ecrToken() bool {
 		if len(c.k.Findings) > 0 && c.k.Findings[len(c.k.Findings)-1].Code == diagnose.CredentialExpired {
 			d := &c.k.Findings[len(c.k.Findings)-1]
 			d.Message += `; ECR answers "denied: Your authorization token has expired. Reauthenticate and try again."`
-			d.Hint = c.ecrLoginHint()
+			if h := c.ecrLoginHint(); h != "" {
+				d.Hint = h
+			}
 		}
 	} else {
 		c.fact("expires", "not in the envelope; ECR tokens live 12h at most")
