@@ -20,6 +20,7 @@ type pullTraceOptions struct {
 	Push             bool
 	Blob             bool
 	CompareAnonymous bool
+	kubelet          kubeletFlags
 }
 
 const pullTraceLong = `Replay what "docker pull IMAGE" sends, step by step, and say why it would fail:
@@ -55,6 +56,18 @@ reachable Docker daemon (DOCKER_HOST, else /var/run/docker.sock) is asked which 
 store it uses (GET /info, read-only), and its containerd store means docker-containerd.
 "regauth compare IMAGE" replays every client at once.
 
+--client kubelet --pull-secret FILE (repeatable, in the pod's imagePullSecrets order)
+reads the Secrets as kubectl get secret NAME -o yaml|json prints them, and
+--node-config FILE the Docker config the kubelet reads on the node; then it builds
+the kubelet's keyring: each registry key normalised, matched against the image
+(same port, same number of host labels, per-label globs such as *.example.com, the
+key's path a prefix of the image's), most specific first, Docker Hub's entry only
+when nothing else matched. The table says which key matched and why not; then
+containerd's pull is replayed once per matching credential, in that order, until
+one succeeds, and the trace ends with the events kubectl describe pod shows (the
+kubelet's error for every attempt, ErrImagePull, ImagePullBackOff). With no
+matching credential the kubelet pulls anonymously, and so does the replay.
+
 --push asks for pull,push and judges the grant; nothing is ever written.
 --blob also fetches the image config blob, following redirects to object storage or
 a CDN and showing that Authorization is not sent there (signatures in the URL are
@@ -81,6 +94,11 @@ const pullTraceExample = `  # credentials from ~/.docker/config.json, as docker 
   # why does the pod fail where docker pull works? replay the kubelet's containerd
   regauth pull-trace registry.example.com/team/app:2 --client kubelet
 
+  # which pull Secret does the kubelet use, and what does the pod show?
+  kubectl get secret regcred -o yaml > regcred.yaml
+  regauth pull-trace registry.example.com/team/app:2 --client kubelet --pull-secret regcred.yaml
+  regauth pull-trace registry.example.com/team/app:2 --client kubelet --pull-secret old.yaml --pull-secret new.yaml --node-config /var/lib/kubelet/config.json
+
   # Debian's containerd 1.6 rather than current 2.x
   regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --client containerd@1.6
 
@@ -103,6 +121,7 @@ func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
 	addTraceFlags(cmd, &o.flags)
 	addClientFlag(cmd, &o.flags.Client)
 	addReportFlags(cmd, &o.flags.Report)
+	addKubeletFlags(cmd, &o.kubelet)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
 	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
@@ -120,9 +139,15 @@ func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
 	if err := o.flags.resolveClient(cmd.Context(), o.g); err != nil {
 		return err
 	}
+	if err := o.checkKubeletFlags(); err != nil {
+		return err
+	}
 	ref, err := imageref.Parse(o.Image)
 	if err != nil {
 		return badInput(err)
+	}
+	if o.kubelet.used() {
+		return runKubeletPull(cmd, o, ref)
 	}
 	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
 	if err != nil {

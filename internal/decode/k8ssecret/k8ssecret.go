@@ -51,6 +51,9 @@ type Secret struct {
 	Field string `json:"field,omitempty"`
 	// Where locates the object in the file ("document 2", "items[1]").
 	Where string `json:"where,omitempty"`
+	// What names a source that is not a Secret ("node config"); Label
+	// uses it.
+	What string `json:"what,omitempty"`
 	// Used says the kubelet reads credentials from this Secret; Ignored
 	// says why it does not.
 	Used    bool    `json:"used"`
@@ -76,7 +79,10 @@ func (s Secret) Ref() string {
 // `Secret team/regcred, key .dockerconfigjson`.
 func (s Secret) Label() string {
 	out := "Secret " + s.Ref()
-	if s.Name == "" {
+	switch {
+	case s.What != "":
+		return s.What
+	case s.Name == "":
 		out = "bare value"
 	}
 	if s.Key != "" {
