@@ -31,6 +31,10 @@ func (e *engine) clientError() {
 	said := e.prof.Wording.say(f)
 	if said == "" {
 		t.Client.Error = t.Summary
+		if re, ok := isRedirectFailure(t.Steps[len(t.Steps)-1]); ok {
+			// Docker prints Go's *url.Error as it is.
+			t.Client.Error = re.Error()
+		}
 		return
 	}
 	t.Client.Error = said

@@ -37,6 +37,9 @@ type engine struct {
 	// pingOrigin is scheme://host of the ping's last hop, where the Docker
 	// engine stores the challenge and so the only origin it authorises.
 	pingOrigin string
+	// handlerHost is the host whose 401 gave the client its auth handler,
+	// for clients that keep one per host (HandlerPer401Host).
+	handlerHost string
 }
 
 // clientName is the replayed client's short name for messages.

@@ -109,7 +109,33 @@ func (e *engine) ping(ctx context.Context, ep Endpoint) (string, *Step) {
 		}
 		e.checkClock(st)
 	}
+	if st == nil && e.prof.Ping.V1ProbeOnFailure {
+		// The error stays the ping's unless the probe finds v1.
+		if f, ok := e.failure(); ok && e.fail == nil {
+			e.fail = &f
+		}
+		summary := e.trace.Summary
+		if !e.probeV1(ctx, ep) {
+			e.trace.Summary = summary
+		}
+	}
 	return base, st
+}
+
+// probeV1 is containers/image's check, after a failed ping, for a v1
+// registry: GET /v1/_ping on each scheme; 200 or 401 means v1.
+func (e *engine) probeV1(ctx context.Context, ep Endpoint) bool {
+	for _, scheme := range ep.Schemes {
+		req, _ := http.NewRequest(http.MethodGet, ep.URL(scheme)+"/v1/_ping", nil)
+		st := e.send(ctx, StepV1, "Probe /v1/_ping: after a failed ping "+e.clientName()+" checks whether the registry speaks only v1", req)
+		if st.Response != nil && (st.Response.Status == http.StatusOK || st.Response.Status == http.StatusUnauthorized) {
+			st.Notes = append(st.Notes, e.clientName()+" takes this for a v1 registry and says \"can't talk to a V1 container registry\"")
+			e.trace.Summary = "can't talk to a V1 container registry"
+			e.fail = nil
+			return true
+		}
+	}
+	return false
 }
 
 // pingSpec says which unauthenticated first request a client makes.
@@ -190,6 +216,11 @@ func (e *engine) authorise(ctx context.Context, ep Endpoint, base string, ping *
 	}
 
 	e.reportMisreadings(ping)
+	if e.ignoresOtherOrigin401(ping) {
+		e.finalStatus(base, ping, nil)
+		return "", false
+	}
+	e.noteHandlerHost(ping)
 	bearer, basic := pickChallenges(r.Challenges)
 	if bearer == nil && basic == nil {
 		t.diag(diagnose.NoChallenge, fmt.Sprintf("%s/v2/ answered 401 with %s; Docker can use neither", base, describeChallenges(r)), "")

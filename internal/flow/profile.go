@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Profile is one client's handshake as data: the choices in which clients
@@ -63,10 +64,32 @@ type RedirectRule struct {
 	// another host that is a private or loopback address, and says so in
 	// the client's words (go-containerregistry's checkRedirectSSRF).
 	PrivateHopGuard func(from, to string) string
-	// TokenHopGuard: the token request's hops are checked as its realm is
-	// (the profile's Token.RealmGuard), as go-containerregistry's
-	// realmRedirectCheck does.
-	TokenHopGuard bool
+	// TokenHopGuard, when set, checks each hop of a token request as the
+	// realm is checked (Token.RealmGuard) and words the refusal of the hop
+	// (go-containerregistry's realmRedirectCheck, oras-go's
+	// realmRedirectGuard).
+	TokenHopGuard func(hopURL, why string) string
+	// DropAtOriginChange: Authorization is dropped once the chain leaves the
+	// first request's scheme://host:port, port included (oras-go's
+	// sendRedirectSafe), not only at a hostname change as Go does.
+	DropAtOriginChange bool
+	// IgnoreOtherOrigin401: a 401 from a hop on another origin is taken as
+	// the answer; no credentials are resolved for it (oras-go Client.Do).
+	IgnoreOtherOrigin401 bool
+	// HandlerPer401Host: the client keeps its auth handler under the host
+	// that answered 401 (the chain's last hop), and authorises requests to
+	// that host only (containerd's AddResponses; regclient's auth per host).
+	HandlerPer401Host bool
+	// Attempts is how many times the client sends a request whose redirect
+	// chain failed (0 and 1: once); Backoff is the wait before attempt n+1,
+	// named in the trace but not slept (regclient: 5 attempts, 100 ms
+	// doubling from the second).
+	Attempts int
+	Backoff  func(n int) time.Duration
+	// CredsForRegistryHostOnly: credentials are offered only to the
+	// registry's own host; a handler for another host asks anonymously
+	// (regclient's AuthCreds; Docker's containerd store).
+	CredsForRegistryHostOnly bool
 }
 
 // ReAuth is who puts credentials on a registry request's redirect hop.
@@ -141,6 +164,10 @@ type PingRule struct {
 	// Accepts lists the only statuses the client goes on from; empty
 	// means any (Docker stores whatever challenge there is).
 	Accepts []int
+	// V1ProbeOnFailure: a ping that gets no usable answer is followed by
+	// GET /v1/_ping on each scheme, to tell a v1 registry apart
+	// (containers/image detectPropertiesHelper).
+	V1ProbeOnFailure bool
 }
 
 // accepts reports whether the client goes on after a ping status.
@@ -216,7 +243,10 @@ type TokenRule struct {
 	// RealmGuard, when set, is the client's refusal of a realm on a
 	// private, loopback or link-local address other than the registry's
 	// (crane, oras: SSRF protection); "" when it has none.
-	RealmGuard func(realmHost string) string
+	RealmGuard func(realmHost, addr string, resolved bool) string
+	// RealmResolves: a realm host that is a name is resolved and refused
+	// when an address is private (oras-go validateRealm).
+	RealmResolves bool
 }
 
 // ManifestSequence is how a client resolves a tag.

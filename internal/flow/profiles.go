@@ -3,6 +3,7 @@ package flow
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/regauth/regauth/internal/decode/manifest"
 )
@@ -79,7 +80,7 @@ func containerdProfile(name, version string, legacy bool, aliases []string, titl
 		Wording:   w,
 		// resolver.go request.do: its CheckRedirect authorises hops to
 		// hosts it has a handler for.
-		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost},
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, HandlerPer401Host: true},
 		// pusher.go: ContextWithRepositoryScope(ctx, refspec, true).
 		Push: PushRule{Actions: "pull,push", HeadBlob: true,
 			MountFallback: "containerd before 2.1 aborts the push when a mount is refused; 2.1 and later fall back to a plain upload on 401, and still abort on 403"},
@@ -130,6 +131,8 @@ func buildProfiles() []*Profile {
 	// docker login is the daemon's loginV2 with either store.
 	dockerContainerd.Login = &LoginRule{Via: docker}
 	dockerContainerd.UserAgent = "docker/29 containerd-client/2.1 storage-driver/overlayfs"
+	// daemon/containerd/resolver.go: credentials only for the login's host.
+	dockerContainerd.Redirect.CredsForRegistryHostOnly = true
 
 	ctrd := containerdProfile("containerd", "2.3", false, []string{"ctr", "nerdctl"},
 		"containerd 2.x resolver (ctr, nerdctl, CRI)", basisSource, false, ctrWording(false))
@@ -143,7 +146,7 @@ func buildProfiles() []*Profile {
 		Name: "podman", Version: "5.x (containers/image v5.36)", Aliases: []string{"skopeo", "buildah", "cri-o", "crio", "containers-image"},
 		Title: "containers/image (podman, skopeo, buildah, cri-o)", Basis: basisLive, Verified: true,
 		Login: &LoginRule{},
-		Ping:  PingRule{Send: true, Accepts: []int{http.StatusOK, http.StatusUnauthorized}},
+		Ping:  PingRule{Send: true, Accepts: []int{http.StatusOK, http.StatusUnauthorized}, V1ProbeOnFailure: true},
 		Token: TokenRule{
 			Post: PostWithIdentityToken, ClientID: "containers/image",
 			PostContentType: "application/x-www-form-urlencoded",
@@ -186,7 +189,7 @@ func buildProfiles() []*Profile {
 		Wording:   craneWording(),
 		// bearer.go adds the token on a hop to the registry's host;
 		// fetcher.go checkRedirectSSRF and bearer.go realmRedirectCheck guard hops.
-		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, PrivateHopGuard: craneSSRFGuard, TokenHopGuard: true},
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, PrivateHopGuard: craneSSRFGuard, TokenHopGuard: craneTokenHop},
 		Push: PushRule{Actions: "push,pull", HeadManifest: true, HeadBlob: true,
 			MountFallback: "go-containerregistry uploads the blob when the registry answers the mount with 202, and fails on a refusal"},
 	}
@@ -219,8 +222,11 @@ func buildProfiles() []*Profile {
 		UserAgent: regctlID,
 		Wording:   regctlWording(),
 		// reghttp checkRedirect: regnet.AllowRedirect, then the host's auth.
-		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, RefuseDowngrade: true},
-		Push:     PushRule{Actions: "pull,push", MountFallback: "regclient falls back to a plain upload when a mount fails"},
+		// reghttp: a failed request is retried with backoff until
+		// backoffCur reaches retryLimit (5); delayInit 100 ms << n.
+		Redirect: RedirectRule{ReAuth: ReAuthRegistryHost, RefuseDowngrade: true, HandlerPer401Host: true, CredsForRegistryHostOnly: true,
+			Attempts: 5, Backoff: func(n int) time.Duration { return 100 * time.Millisecond << n }},
+		Push: PushRule{Actions: "pull,push", MountFallback: "regclient falls back to a plain upload when a mount fails"},
 	}
 	oras := &Profile{
 		Name: "oras", Version: "1.3.6", Aliases: []string{"oras-go", "helm"},
@@ -232,6 +238,7 @@ func buildProfiles() []*Profile {
 			PostContentType: "application/x-www-form-urlencoded",
 			Basic:           BasicWithUserAndPassword,
 			RealmGuard:      orasRealmGuard,
+			RealmResolves:   true,
 		},
 		Manifest: ManifestRule{
 			Sequence: GetTag, Auth: AuthOn401,
@@ -241,7 +248,10 @@ func buildProfiles() []*Profile {
 		},
 		UserAgent: "oras/1.3.6",
 		Wording:   orasWording(),
-		Push:      PushRule{Actions: "pull,push", HeadBlob: true, MountFallback: "oras-go falls back to a plain upload when a mount fails"},
+		// registry/remote/auth client.go: sendRedirectSafe, Client.Do,
+		// realmRedirectGuard (v2.7.0).
+		Redirect: RedirectRule{DropAtOriginChange: true, IgnoreOtherOrigin401: true, TokenHopGuard: orasTokenHop},
+		Push:     PushRule{Actions: "pull,push", HeadBlob: true, MountFallback: "oras-go falls back to a plain upload when a mount fails"},
 	}
 	buildkit := containerdProfile("buildkit", "0.34", false, []string{"buildx", "docker-build"},
 		"BuildKit (buildx, docker build): containerd's resolver with BuildKit's session auth", basisSource, false, buildkitWording())

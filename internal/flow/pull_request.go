@@ -29,6 +29,9 @@ func (p *puller) registryRequest(ctx context.Context, kind StepKind, method, pat
 	sent, widened := 1, false
 	for st.Response != nil && st.Response.Status == http.StatusUnauthorized {
 		switch {
+		case rule.Auth == AuthOn401 && p.ignoresOtherOrigin401(st):
+			p.registryError(st)
+			return st, false
 		case rule.Auth == AuthOn401:
 			again, ok := p.on401(ctx, st, sent)
 			if !ok || !again {
@@ -124,6 +127,7 @@ func (p *puller) on401(ctx context.Context, st *Step, sent int) (again, ok bool)
 	who := p.clientName()
 	bearer, basic := pickChallenges(r.Challenges)
 	if p.handler == "" {
+		p.noteHandlerHost(st)
 		switch {
 		case bearer != nil:
 			p.bearer = bearer

@@ -54,6 +54,29 @@ func registryKind(kind StepKind) bool {
 // are followed by Go's rules and the profile's, each hop its own step, and
 // the chain's last step is returned.
 func (e *engine) send(ctx context.Context, kind StepKind, title string, req *http.Request) *Step {
+	rule := e.prof.Redirect
+	if rule.Attempts <= 1 {
+		return e.sendChain(ctx, kind, title, req)
+	}
+	orig := req.Clone(ctx)
+	st := e.sendChain(ctx, kind, title, req)
+	for n := 1; n < rule.Attempts; n++ {
+		if _, failed := isRedirectFailure(st); !failed {
+			break
+		}
+		again := orig.Clone(ctx)
+		if orig.GetBody != nil {
+			again.Body, _ = orig.GetBody()
+		}
+		wait := rule.Backoff(n)
+		st.Notes = append(st.Notes, fmt.Sprintf("%s retries a failed request: attempt %d of %d after %s (not waited here)", e.clientName(), n+1, rule.Attempts, wait))
+		st = e.sendChain(ctx, kind, fmt.Sprintf("%s (attempt %d of %d)", title, n+1, rule.Attempts), again)
+	}
+	return st
+}
+
+// sendChain is one attempt of a request and its redirects.
+func (e *engine) sendChain(ctx context.Context, kind StepKind, title string, req *http.Request) *Step {
 	registry := registryKind(kind)
 	want := req.Header.Get("Authorization")
 	pinged := registry && e.prof.Redirect.ReAuth == ReAuthPingedV2
@@ -62,7 +85,15 @@ func (e *engine) send(ctx context.Context, kind StepKind, title string, req *htt
 		// found the challenge.
 		req.Header.Del("Authorization")
 	}
+	handlerElsewhere := registry && want != "" && e.prof.Redirect.HandlerPer401Host && e.handlerHost != "" && !strings.EqualFold(req.URL.Host, e.handlerHost)
+	if handlerElsewhere {
+		req.Header.Del("Authorization")
+	}
 	st := e.sendOnce(ctx, kind, title, req)
+	if handlerElsewhere {
+		st.Notes = append(st.Notes, fmt.Sprintf("Authorization not sent: %s holds its credentials for %s, the host whose 401 gave them, not for %s", e.clientName(), e.handlerHost, req.URL.Host))
+		return e.follow(ctx, kind, req, want, "", st)
+	}
 	if pinged && want != "" && req.Header.Get("Authorization") == "" {
 		st.Notes = append(st.Notes, fmt.Sprintf("Authorization not sent: %s is not where the ping found the challenge (%s), and Docker authorises only that origin", origin(req.URL), e.pingOrigin))
 	}
@@ -83,7 +114,7 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 	first := st
 	via := []*url.URL{ireq.URL}
 	method := ireq.Method
-	includeBody, stripped := true, false
+	includeBody, stripped, leftOrigin := true, false, false
 	var chain []string
 	dropped := false
 	for n := 1; ; n++ {
@@ -117,7 +148,7 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 			e.trace.diag(diagnose.RedirectLoop, fmt.Sprintf("%s %s was redirected %d times (%s) and %s stops there: %s", ireq.Method, first.Request.URL, maxRedirects, strings.Join(compactChain(chain), " -> "), e.clientName(), re.Error()), "")
 			return e.redirectFailed(st, kind, first, re)
 		}
-		if refusal := e.refuseHop(registry, prev, next); refusal != nil {
+		if refusal := e.refuseHop(kind == StepToken, prev, next); refusal != nil {
 			refusal.method = ireq.Method
 			return e.redirectFailed(st, kind, first, refusal)
 		}
@@ -131,11 +162,19 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 		if !stripped && ireq.URL.Host != next.Host && !sameDomainOrSub(ireq.URL, next) {
 			stripped = true
 		}
+		if e.prof.Redirect.DropAtOriginChange && !strings.EqualFold(origin(next), origin(ireq.URL)) {
+			// Sticky too: once the chain leaves, it has left.
+			leftOrigin = true
+		}
 		copyHeaders(req.Header, ireq.Header, copied, stripped, !includeBody)
 		if ref := refererFor(prev, next); ref != "" {
 			req.Header.Set("Referer", ref)
 		}
 		why := e.reAuthorise(req, ireq.URL, registry, want, stripped)
+		if leftOrigin && req.Header.Get("Authorization") != "" {
+			req.Header.Del("Authorization")
+			why = fmt.Sprintf("Authorization not sent: the chain left %s, and %s drops it at any change of scheme, host or port", origin(ireq.URL), e.clientName())
+		}
 		if strings.EqualFold(prev.Scheme, "https") && strings.EqualFold(next.Scheme, "http") {
 			msg := fmt.Sprintf("%s redirected an https request to plain http (%s)", prev.Host, next.Redacted())
 			if req.Header.Get("Authorization") != "" {
@@ -249,7 +288,7 @@ func (e *engine) reAuthorise(req *http.Request, firstURL *url.URL, registry bool
 			req.Header.Del("Authorization")
 			return fmt.Sprintf("Authorization not sent: Docker's authoriser adds it only to /v2/ paths on the origin its ping challenged (%s); %s is not that", e.pingOrigin, req.URL.Redacted())
 		case ReAuthRegistryHost:
-			if strings.EqualFold(host, e.registryHost()) {
+			if strings.EqualFold(host, orDefault(e.handlerHost, e.registryHost())) {
 				req.Header.Set("Authorization", want)
 				return "Authorization sent: " + e.clientName() + " holds credentials for " + host + " and authorises the hop itself"
 			}
@@ -290,17 +329,20 @@ func (e *engine) registryHost() string {
 }
 
 // refuseHop is the client's CheckRedirect refusing a hop, if it does.
-func (e *engine) refuseHop(registry bool, prev, next *url.URL) *redirectError {
+func (e *engine) refuseHop(token bool, prev, next *url.URL) *redirectError {
 	rule := e.prof.Redirect
+	registry := !token
 	if registry && rule.RefuseDowngrade && prev.Scheme == "https" && next.Scheme != "https" {
 		return &redirectError{url: next.String(), reason: fmt.Sprintf("redirect from an https to non-https server is not allowed (%s)", next.String()), code: diagnose.RedirectToHTTP, what: "redirects to plain http, which " + e.clientName() + " refuses"}
 	}
 	if registry && rule.PrivateHopGuard != nil && !strings.EqualFold(prev.Hostname(), next.Hostname()) && privateIP(next.Hostname()) {
 		return &redirectError{url: next.String(), reason: rule.PrivateHopGuard(prev.Hostname(), next.Hostname()), code: diagnose.RealmBlocked, what: "redirects to a private address, which " + e.clientName() + " refuses"}
 	}
-	if !registry && rule.TokenHopGuard && e.prof.Token.RealmGuard != nil && !strings.EqualFold(next.Hostname(), hostOnly(e.registryHost())) && privateIP(next.Hostname()) {
-		why := e.prof.Token.RealmGuard(next.Hostname())
-		return &redirectError{url: next.String(), reason: fmt.Sprintf("refusing token-server redirect to %q: %s", next.String(), why), code: diagnose.RealmBlocked, what: "redirects the token request to a private address, which " + e.clientName() + " refuses"}
+	if token && rule.TokenHopGuard != nil && e.prof.Token.RealmGuard != nil {
+		if addr, resolved, blocked := e.blockedHost(next.Hostname(), hostOnly(e.registryHost())); blocked {
+			why := rule.TokenHopGuard(next.String(), e.prof.Token.RealmGuard(next.Hostname(), addr, resolved))
+			return &redirectError{url: next.String(), reason: why, code: diagnose.RealmBlocked, what: "redirects the token request to a private address, which " + e.clientName() + " refuses"}
+		}
 	}
 	return nil
 }
@@ -366,6 +408,31 @@ func chainKind(st *Step) StepKind {
 func isRedirectFailure(st *Step) (*redirectError, bool) {
 	re, ok := st.err.(*redirectError)
 	return re, ok
+}
+
+// ignoresOtherOrigin401: a client that resolves credentials only for the
+// first request's origin takes a 401 from a redirect target as the answer.
+func (e *engine) ignoresOtherOrigin401(st *Step) bool {
+	if !e.prof.Redirect.IgnoreOtherOrigin401 || st.Redirect == nil {
+		return false
+	}
+	first := e.trace.Steps[st.Redirect.From-1]
+	a, errA := url.Parse(first.Request.URL)
+	b, errB := url.Parse(st.Request.URL)
+	if errA != nil || errB != nil || strings.EqualFold(origin(a), origin(b)) {
+		return false
+	}
+	st.Notes = append(st.Notes, fmt.Sprintf("401 from %s, not the first request's origin %s: %s resolves credentials only for that origin, so this 401 is the answer", origin(b), origin(a), e.clientName()))
+	return true
+}
+
+// noteHandlerHost records the host whose 401 gives a per-host client its
+// handler: the chain's last hop.
+func (e *engine) noteHandlerHost(st *Step) {
+	if !e.prof.Redirect.HandlerPer401Host || st.Request == nil || e.handlerHost != "" {
+		return
+	}
+	e.handlerHost = hostOf(st.Request.URL)
 }
 
 // verdictFor: a loop or an unreadable Location is the server's fault in

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/decode/regerror"
@@ -26,6 +27,10 @@ const dockerClientID = "docker"
 func (e *engine) obtainToken(ctx context.Context, ep Endpoint, base string, ch challenge.Challenge, scopes []string) (string, bool) {
 	t := e.trace
 	c := e.opts.Credentials
+	if e.prof.Redirect.CredsForRegistryHostOnly && e.handlerHost != "" && !strings.EqualFold(e.handlerHost, e.registryHost()) && c.HasSecret() {
+		t.Steps[len(t.Steps)-1].Notes = append(t.Steps[len(t.Steps)-1].Notes, fmt.Sprintf("the challenge came from %s, not the registry's host %s: %s offers credentials only to the registry's host, so it asks for a token anonymously", e.handlerHost, e.registryHost(), e.clientName()))
+		c = Credentials{}
+	}
 	if c.RegistryToken != "" {
 		t.Steps[len(t.Steps)-1].Notes = append(t.Steps[len(t.Steps)-1].Notes,
 			"a registrytoken is stored: "+e.clientName()+" sends it as the Bearer token without asking the token service")
@@ -96,19 +101,43 @@ func (e *engine) realmAllowed(realm *url.URL, base string) bool {
 	if guard == nil {
 		return true
 	}
-	regURL, _ := url.Parse(base)
-	if strings.EqualFold(realm.Hostname(), regURL.Hostname()) {
+	addr, resolved, blocked := e.blockedHost(realm.Hostname(), hostOnly(hostOf(base)))
+	if !blocked {
 		return true
 	}
-	ip := net.ParseIP(realm.Hostname())
-	if ip == nil || !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()) {
-		return true
-	}
-	said := guard(realm.Hostname())
+	said := guard(realm.Hostname(), addr, resolved)
 	e.trace.diag(diagnose.RealmBlocked, fmt.Sprintf("the realm %s is on a private or loopback address other than the registry's: %s refuses to send anything there (%s)", realm.Redacted(), e.clientName(), said), "")
 	e.fail = &Failure{Stage: FailRealm, Transport: said, Method: http.MethodGet, URL: e.lastURL()}
 	e.stop(VerdictRefused, said)
 	return false
+}
+
+// blockedHost says whether host is a private, loopback or link-local
+// address that is not the registry's own hostname; a name is resolved (with
+// a short limit) only for a client that resolves realms.
+func (e *engine) blockedHost(host, registryHost string) (addr string, resolved, blocked bool) {
+	if strings.EqualFold(host, registryHost) {
+		return "", false, false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String(), false, privateIP(ip.String())
+	}
+	if !e.prof.Token.RealmResolves {
+		return "", false, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil {
+		// oras-go lets a name it cannot resolve through.
+		return "", false, false
+	}
+	for _, a := range addrs {
+		if privateIP(a.IP.String()) {
+			return a.IP.String(), true, true
+		}
+	}
+	return "", false, false
 }
 
 func (e *engine) lastURL() string {

@@ -156,6 +156,9 @@ func containersImageWording() Wording {
 			why := f.Transport
 			if why == "" {
 				why = fmt.Sprintf("invalid status code from registry %d (%s)", f.Status, http.StatusText(f.Status))
+			} else {
+				// Go's *url.Error names the method and URL.
+				why = fmt.Sprintf("%s %q: %s", methodWord(f.Method), f.URL, why)
 			}
 			return prefix + fmt.Sprintf("initializing source docker://%s: pinging container registry %s: %s", f.Ref, f.Host, why)
 		case FailToken:

@@ -78,7 +78,7 @@ func craneWording() Wording {
 }
 
 // craneRealmGuard is go-containerregistry's refusal of private realms.
-func craneRealmGuard(host string) string {
+func craneRealmGuard(host, _ string, _ bool) string {
 	return fmt.Sprintf("invalid realm in www-authenticate: realm host %q is a private or link-local address", host)
 }
 
@@ -88,18 +88,29 @@ func craneSSRFGuard(from, to string) string {
 	return fmt.Sprintf("SSRF protection: redirect from %q to private/link-local host %q denied", from, to)
 }
 
-// orasRealmGuard is oras-go's: it names the blocked prefix.
-func orasRealmGuard(host string) string {
+// orasRealmGuard is oras-go's validateRealm: it names the blocked prefix,
+// and for a name the address it resolved to.
+func orasRealmGuard(host, addr string, resolved bool) string {
 	prefix := "127.0.0.0/8"
 	for _, p := range []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10"} {
 		_, n, _ := net.ParseCIDR(p)
-		if ip := net.ParseIP(host); ip != nil && n.Contains(ip) {
+		if ip := net.ParseIP(addr); ip != nil && n.Contains(ip) {
 			prefix = p
 			break
 		}
 	}
-	return fmt.Sprintf("bearer realm host %q is %s, in blocked prefix %s", host, host, prefix)
+	if resolved {
+		return fmt.Sprintf("bearer realm host %q resolves to %s, in blocked prefix %s", host, addr, prefix)
+	}
+	return fmt.Sprintf("bearer realm host %q is %s, in blocked prefix %s", host, addr, prefix)
 }
+
+// craneTokenHop and orasTokenHop word a refused hop of a token request.
+func craneTokenHop(hopURL, why string) string {
+	return fmt.Sprintf("refusing token-server redirect to %q: %s", hopURL, why)
+}
+
+func orasTokenHop(_, why string) string { return "redirect of token request rejected: " + why }
 
 // orasErrors is oras-go's errcode text: "code: message: detail" per error.
 func orasErrors(f Failure) string {
