@@ -30,12 +30,21 @@ Reads config.json, the legacy ~/.dockercfg (JSON or the old two-line text form),
 and with --containers the auth.json podman and skopeo use (REGISTRY_AUTH_FILE,
 $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json).
 DOCKER_AUTH_CONFIG, when set, is shown first, as the Docker CLI applies it.
-regauth never writes to these files.`
+regauth never writes to these files.
+
+Each secret is also named by what it is, from its public prefix and what it
+decodes to, never more of it: an ECR authorization token and when it expires,
+a Google service-account key (client_email, project_id, private_key_id), an
+ACR refresh token, Docker Hub, GitHub, GitLab and Zot tokens (dckr_pat_, ghp_,
+github_pat_, glpat-, ...), Harbor and Quay robots, any JWT. Findings say when
+the kind does not fit where it is stored: expired, issued by another registry,
+a username it does not go with (CREDENTIAL_* codes, docs/diagnoses.md).`
 
 const decodeConfigExample = `  regauth decode-config
   regauth decode-config ~/.docker/config.json -o json
   regauth decode-config --containers
-  regauth decode-config --no-helpers --show-secrets ./config.json`
+  regauth decode-config --no-helpers --show-secrets ./config.json
+  regauth decode-config -o json | jq '.registries[] | {key, kind: .kind.id, expires: .kind.expires}'`
 
 func newDecodeConfigCmd(g *GlobalOptions) *cobra.Command {
 	o := &decodeConfigOptions{g: g}
@@ -68,10 +77,15 @@ func runDecodeConfig(cmd *cobra.Command, o *decodeConfigOptions) error {
 		path = o.g.ConfigPath
 	}
 	def, _ := o.g.dockerConfigPath()
-	rep, err := configreport.Build(cmd.Context(), configreport.Options{
+	opts := configreport.Options{
 		Path: path, DefaultPath: def, Home: o.g.homeDir(), Containers: o.Containers,
 		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv, Now: o.g.deps.Now,
-	})
+	}
+	// A Kubernetes Secret, or "-" for stdin, first; Build reads the rest.
+	rep, handled, err := configreport.BuildNamed(cmd.Context(), opts, o.g.deps.In)
+	if !handled {
+		rep, err = configreport.Build(cmd.Context(), opts)
+	}
 	if err != nil {
 		return badInput(err)
 	}
