@@ -77,15 +77,10 @@ func runDecodeConfig(cmd *cobra.Command, o *decodeConfigOptions) error {
 		path = o.g.ConfigPath
 	}
 	def, _ := o.g.dockerConfigPath()
-	opts := configreport.Options{
+	rep, err := configreport.Build(cmd.Context(), configreport.Options{
 		Path: path, DefaultPath: def, Home: o.g.homeDir(), Containers: o.Containers,
 		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv, Now: o.g.deps.Now,
-	}
-	// A Kubernetes Secret, or "-" for stdin, first; Build reads the rest.
-	rep, handled, err := configreport.BuildNamed(cmd.Context(), opts, o.g.deps.In)
-	if !handled {
-		rep, err = configreport.Build(cmd.Context(), opts)
-	}
+	})
 	if err != nil {
 		return badInput(err)
 	}
