@@ -33,7 +33,7 @@ func runServe(ctx context.Context, out io.Writer, o *serveOptions) error {
 	if err != nil {
 		return &usageError{err}
 	}
-	if o.TokenPOSTStatus != 0 && (like == sandbox.LikeBasic || o.TokenPOSTStatus < 400 || o.TokenPOSTStatus > 599) {
+	if o.TokenPOSTStatus != 0 && (like == sandbox.LikeBasic || like == sandbox.LikeECR || o.TokenPOSTStatus < 400 || o.TokenPOSTStatus > 599) {
 		return &usageError{fmt.Errorf("--token-post-status %d: want a 4xx or 5xx status, and a front with a token service", o.TokenPOSTStatus)}
 	}
 	opts := sandbox.Options{Like: like, TokenPOSTStatus: o.TokenPOSTStatus}
@@ -107,7 +107,12 @@ func printInfo(out io.Writer, sb *sandbox.Sandbox, digests []string) {
 
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  registry\t%s (%s)\n", host, sb.URL())
-	if sb.TokenURL() != "" {
+	if note := frontNote(sb.Like()); note != "" {
+		fmt.Fprintf(tw, "  front\t%s\n", note)
+	}
+	if sb.Like() == sandbox.LikeECR {
+		fmt.Fprintf(tw, "  auth\tBasic, realm %q, service %q (no token step)\n", sb.TokenURL(), sb.Service())
+	} else if sb.TokenURL() != "" {
 		fmt.Fprintf(tw, "  realm\t%s\n", sb.TokenURL())
 		fmt.Fprintf(tw, "  service\t%s\n", sb.Service())
 	} else {
