@@ -38,13 +38,24 @@ a Google service-account key (client_email, project_id, private_key_id), an
 ACR refresh token, Docker Hub, GitHub, GitLab and Zot tokens (dckr_pat_, ghp_,
 github_pat_, glpat-, ...), Harbor and Quay robots, any JWT. Findings say when
 the kind does not fit where it is stored: expired, issued by another registry,
-a username it does not go with (CREDENTIAL_* codes, docs/diagnoses.md).`
+a username it does not go with (CREDENTIAL_* codes, docs/diagnoses.md).
+
+PATH may also be a Kubernetes pull Secret as kubectl get secret NAME -o yaml|json
+prints it: one Secret, a List, several YAML documents, data or stringData, or the
+bare base64 value of .dockerconfigjson / .dockercfg. Each row then names its Secret
+(namespace/name) and key, HOST is the key as the kubelet files it, and the findings
+say what the kubelet makes of it: a type that does not go with the key (the kubelet
+ignores the Secret), broken base64, a value that is not a Docker config, an auth
+that disagrees with username/password (auth wins), an email-only entry, how a
+Docker Hub key is matched (SECRET_* codes). PATH "-" reads standard input.`
 
 const decodeConfigExample = `  regauth decode-config
   regauth decode-config ~/.docker/config.json -o json
   regauth decode-config --containers
   regauth decode-config --no-helpers --show-secrets ./config.json
-  regauth decode-config -o json | jq '.registries[] | {key, kind: .kind.id, expires: .kind.expires}'`
+  regauth decode-config -o json | jq '.registries[] | {key, kind: .kind.id, expires: .kind.expires}'
+  kubectl get secret regcred -o yaml | regauth decode-config -
+  regauth decode-config regcred.yaml -o json | jq '.registries[] | {source, key, host, username}'`
 
 func newDecodeConfigCmd(g *GlobalOptions) *cobra.Command {
 	o := &decodeConfigOptions{g: g}
@@ -77,10 +88,15 @@ func runDecodeConfig(cmd *cobra.Command, o *decodeConfigOptions) error {
 		path = o.g.ConfigPath
 	}
 	def, _ := o.g.dockerConfigPath()
-	rep, err := configreport.Build(cmd.Context(), configreport.Options{
+	opts := configreport.Options{
 		Path: path, DefaultPath: def, Home: o.g.homeDir(), Containers: o.Containers,
 		NoHelpers: o.NoHelpers, HelperTime: o.HelperTimeout, Getenv: o.g.deps.Getenv, Now: o.g.deps.Now,
-	})
+	}
+	// A Kubernetes Secret, or "-" for stdin, first; Build reads the rest.
+	rep, handled, err := configreport.BuildNamed(cmd.Context(), opts, o.g.deps.In)
+	if !handled {
+		rep, err = configreport.Build(cmd.Context(), opts)
+	}
 	if err != nil {
 		return badInput(err)
 	}
