@@ -106,12 +106,16 @@ func Apply(m Match, ev Evidence, ds []diagnose.Diagnosis) []diagnose.Diagnosis {
 	}
 	hs, fs := hints()
 	v := newView(ev)
+	var found []diagnose.Diagnosis
 	for _, f := range fs {
 		if f.flavour != m.ID || !v.holds(f.when) || hasCode(out, f.code) {
 			continue
 		}
-		out = append(out, diagnose.New(f.code, f.message, ""))
+		found = append(found, diagnose.New(f.code, f.message, ""))
 	}
+	// A finding names the real cause: it goes before what the engine
+	// guessed (sorting by severity keeps this order).
+	out = append(found, out...)
 	for i := range out {
 		d := &out[i]
 		for _, h := range hs {

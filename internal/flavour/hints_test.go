@@ -95,9 +95,12 @@ func TestApplyHints(t *testing.T) {
 					t.Errorf("%s got a hint it should not: %s", d.Code, d.Hint)
 				}
 			}
+			if tt.code == diagnose.UpstreamCredentials && out[0].Code != tt.code {
+				t.Errorf("the finding is not first: %+v", out)
+			}
 			// Twice is once.
 			again := Apply(m, tt.ev, out)
-			if len(again) != len(out) || again[len(again)-1].Hint != out[len(out)-1].Hint {
+			if len(again) != len(out) || again[0].Hint != out[0].Hint || again[len(again)-1].Hint != out[len(out)-1].Hint {
 				t.Errorf("applying twice changed the diagnoses")
 			}
 		})

@@ -98,6 +98,9 @@ func TestSandboxFlavourHints(t *testing.T) {
 			if tr.Flavour == nil || tr.Flavour.ID != string(tt.like) {
 				t.Fatalf("flavour %+v, want %s", tr.Flavour, tt.like)
 			}
+			if tt.code == diagnose.UpstreamCredentials && tr.Diagnoses[0].Code != tt.code {
+				t.Errorf("the upstream's credentials are not the first cause:\n%s", diagText(tr))
+			}
 			for _, d := range tr.Diagnoses {
 				if d.Code == tt.code {
 					if !strings.Contains(d.Hint, tt.hintHas) {
