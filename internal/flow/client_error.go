@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -21,6 +22,11 @@ func (e *engine) clientError() {
 			t.Summary = rw(t.Summary)
 		}
 		t.Client.Error = t.Summary
+		if n := len(t.Steps); n == 0 {
+		} else if re, ok := isRedirectFailure(t.Steps[n-1]); ok {
+			// Docker prints Go's *url.Error as it is.
+			t.Client.Error = re.Error()
+		}
 		return
 	}
 	f, ok := e.failure()
@@ -31,10 +37,6 @@ func (e *engine) clientError() {
 	said := e.prof.Wording.say(f)
 	if said == "" {
 		t.Client.Error = t.Summary
-		if re, ok := isRedirectFailure(t.Steps[len(t.Steps)-1]); ok {
-			// Docker prints Go's *url.Error as it is.
-			t.Client.Error = re.Error()
-		}
 		return
 	}
 	t.Client.Error = said
@@ -54,8 +56,16 @@ func (e *engine) failure() (Failure, bool) {
 	if re, ok := isRedirectFailure(st); ok && e.fail == nil {
 		// Go's *url.Error: the first request's method, the Location.
 		f := Failure{Stage: FailTransport, Method: re.method, URL: re.url, Transport: re.reason}
-		if st.Redirect != nil && st.Redirect.Of == StepPing {
+		switch {
+		case st.Redirect != nil && st.Redirect.Of == StepPing:
 			f.Stage = FailPing
+			f.Earlier = e.earlierPingErrors(st.Redirect.From)
+		case st.Redirect != nil && st.Redirect.Of == StepToken:
+			// The token request's error is the registry request's: the
+			// request that was answered 401 fails with Go's *url.Error.
+			if reg := e.requestBefore(st.Redirect.From); reg != nil {
+				f.Method, f.URL, f.Transport = reg.Request.Method, reg.Request.URL, re.Error()
+			}
 		}
 		if img := e.image; img != nil {
 			f.Ref, f.Host, f.Repo, f.Tag = clientRef(*img), img.Domain, img.Repository, img.Reference()
@@ -83,6 +93,7 @@ func (e *engine) failure() (Failure, bool) {
 		f.Stage, f.Transport = FailTransport, st.Err
 		if chainKind(st) == StepPing {
 			f.Stage = FailPing
+			f.Earlier = e.earlierPingErrors(st.Index)
 		}
 		return f, true
 	}
@@ -115,4 +126,26 @@ func clientRef(img imageref.Ref) string {
 		ref = img.Domain + "/" + img.Repository + ":" + img.Tag
 	}
 	return strings.TrimSpace(ref)
+}
+
+// earlierPingErrors are the failed ping attempts before step n (https
+// before http), as Go's *url.Error words them.
+func (e *engine) earlierPingErrors(n int) []string {
+	var out []string
+	for _, st := range e.trace.Steps[:n-1] {
+		if st.Kind == StepPing && st.Response == nil && st.Request != nil && st.Err != "" {
+			out = append(out, fmt.Sprintf("%s %q: %s", methodWord(st.Request.Method), st.Request.URL, st.Err))
+		}
+	}
+	return out
+}
+
+// requestBefore is the last registry request before step n.
+func (e *engine) requestBefore(n int) *Step {
+	for i := n - 2; i >= 0; i-- {
+		if st := e.trace.Steps[i]; st.Request != nil && st.Kind != StepToken {
+			return st
+		}
+	}
+	return nil
 }

@@ -244,6 +244,9 @@ type TokenRule struct {
 	// private, loopback or link-local address other than the registry's
 	// (crane, oras: SSRF protection); "" when it has none.
 	RealmGuard func(realmHost, addr string, resolved bool) string
+	// RealmMatchPort: only a realm on the registry's host:port is exempt
+	// (go-containerregistry validateRealmURL); otherwise the hostname.
+	RealmMatchPort bool
 	// RealmResolves: a realm host that is a name is resolved and refused
 	// when an address is private (oras-go validateRealm).
 	RealmResolves bool

@@ -177,6 +177,7 @@ func buildProfiles() []*Profile {
 			FallbackText:    "404 only",
 			Basic:           BasicWithUserAndPassword,
 			RealmGuard:      craneRealmGuard,
+			RealmMatchPort:  true,
 		},
 		Manifest: ManifestRule{
 			Sequence: GetTag, Auth: AuthFromPing,

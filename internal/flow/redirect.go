@@ -339,7 +339,7 @@ func (e *engine) refuseHop(token bool, prev, next *url.URL) *redirectError {
 		return &redirectError{url: next.String(), reason: rule.PrivateHopGuard(prev.Hostname(), next.Hostname()), code: diagnose.RealmBlocked, what: "redirects to a private address, which " + e.clientName() + " refuses"}
 	}
 	if token && rule.TokenHopGuard != nil && e.prof.Token.RealmGuard != nil {
-		if addr, resolved, blocked := e.blockedHost(next.Hostname(), hostOnly(e.registryHost())); blocked {
+		if addr, resolved, blocked := e.blockedHost(next, e.registryHost()); blocked {
 			why := rule.TokenHopGuard(next.String(), e.prof.Token.RealmGuard(next.Hostname(), addr, resolved))
 			return &redirectError{url: next.String(), reason: why, code: diagnose.RealmBlocked, what: "redirects the token request to a private address, which " + e.clientName() + " refuses"}
 		}

@@ -101,7 +101,7 @@ func (e *engine) realmAllowed(realm *url.URL, base string) bool {
 	if guard == nil {
 		return true
 	}
-	addr, resolved, blocked := e.blockedHost(realm.Hostname(), hostOnly(hostOf(base)))
+	addr, resolved, blocked := e.blockedHost(realm, hostOf(base))
 	if !blocked {
 		return true
 	}
@@ -115,8 +115,13 @@ func (e *engine) realmAllowed(realm *url.URL, base string) bool {
 // blockedHost says whether host is a private, loopback or link-local
 // address that is not the registry's own hostname; a name is resolved (with
 // a short limit) only for a client that resolves realms.
-func (e *engine) blockedHost(host, registryHost string) (addr string, resolved, blocked bool) {
-	if strings.EqualFold(host, registryHost) {
+func (e *engine) blockedHost(u *url.URL, registryHost string) (addr string, resolved, blocked bool) {
+	host := u.Hostname()
+	if e.prof.Token.RealmMatchPort {
+		if strings.EqualFold(u.Host, registryHost) {
+			return "", false, false
+		}
+	} else if strings.EqualFold(host, hostOnly(registryHost)) {
 		return "", false, false
 	}
 	if ip := net.ParseIP(host); ip != nil {

@@ -35,6 +35,9 @@ type Failure struct {
 	ErrorParam string
 	// Transport is the transport error's text.
 	Transport string
+	// Earlier are the failed attempts before a failed ping (https before
+	// http), in Go's words, for clients that print them all (crane).
+	Earlier []string
 	// Ref is the reference as the client names it ("127.0.0.1:5000/app:1");
 	// Host, Repo and Tag its parts.
 	Ref, Host, Repo, Tag string

@@ -67,6 +67,10 @@ func craneWording() Wording {
 		case FailPing, FailTransport:
 			if f.Transport != "" {
 				why = fmt.Sprintf("%s %q: %s", methodWord(f.Method), f.URL, f.Transport)
+				if f.Stage == FailPing && len(f.Earlier) > 0 {
+					// transport.Ping joins each scheme's error.
+					why = strings.Join(append(append([]string(nil), f.Earlier...), why), "; ")
+				}
 			} else {
 				why = ggcrError(f)
 			}
@@ -136,6 +140,12 @@ func orasWording() Wording {
 			return fmt.Sprintf("Error: failed to fetch the content of %q: %s %q: %s", f.Ref, f.Method, f.URL, f.Transport)
 		case FailTransport, FailPing:
 			return fmt.Sprintf("Error: failed to fetch the content of %q: %s %q: %s", f.Ref, f.Method, f.URL, f.Transport)
+		case FailManifest:
+			if h := hostOf(f.URL); f.Status != 0 && h != "" && !strings.EqualFold(h, f.Host) {
+				// A 401 from a redirect target is not the registry's
+				// answer to oras: its error is printed as it is.
+				return fmt.Sprintf("Error: failed to fetch the content of %q: %s %q: response status code %d: %s", f.Ref, f.Method, f.URL, f.Status, orasErrors(f))
+			}
 		case FailToken:
 			if len(parseRegistryErrors(f.Body)) == 0 {
 				return fmt.Sprintf("Error response from registry: %s %q: response status code %d: %s", f.Method, f.URL, f.Status, http.StatusText(f.Status))

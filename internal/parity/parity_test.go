@@ -150,7 +150,9 @@ func replay(t *testing.T, client, ref, user, pass string) *flow.Trace {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := flow.Options{Registry: img.Registry, PlainHTTP: true, Profile: prof, Timeout: 10 * time.Second,
+	// crane --insecure tries https first, then http; the others are told
+	// the registry is plain http.
+	o := flow.Options{Registry: img.Registry, PlainHTTP: client != "crane", Profile: prof, Timeout: 10 * time.Second,
 		Credentials: flow.Credentials{Username: user, Password: pass, Source: "test"}, Anonymous: user == "" && pass == ""}
 	tr, _ := flow.Pull(context.Background(), o, flow.PullRequest{Image: img})
 	return tr

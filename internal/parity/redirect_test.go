@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/regauth/regauth/internal/flow"
 	"github.com/regauth/regauth/internal/realclient"
+	"github.com/regauth/regauth/internal/redact"
 	"github.com/regauth/regauth/internal/sandbox"
 )
 
@@ -159,4 +161,70 @@ func clientError(tr *flow.Trace) string {
 		return ""
 	}
 	return tr.Client.Error
+}
+
+// The same redirects under a pull: each real client and regauth's replay
+// send the same requests to the front and to the registry behind it.
+func TestRedirectPullParity(t *testing.T) {
+	if os.Getenv("REGAUTH_PARITY") == "" && os.Getenv("CI") != "true" && testing.Short() {
+		t.Skip("-short")
+	}
+	ctx := context.Background()
+	cls := clients(t)
+	for _, mode := range []string{realmOtherHost, realmSameHost, v2Moved, v2Loop} {
+		t.Run(mode, func(t *testing.T) {
+			sb, err := sandbox.Start(ctx, sandbox.Options{Like: sandbox.LikeDistribution})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sb.Close()
+			front := startRedirectFront(t, sb, mode)
+			pass := sb.Users()["alice"]
+			for _, cl := range cls {
+				t.Run(cl.profile, func(t *testing.T) {
+					tag := strings.NewReplacer("@", "-", ".", "-").Replace(mode + "-" + cl.profile)
+					if _, err := sb.PushImage(ctx, "library/hello", tag); err != nil {
+						t.Fatal(err)
+					}
+					ref := front.host + "/library/hello:" + tag
+					sb.ResetRequests()
+					front.take()
+					real := cl.run(ctx, t, ref, "alice", pass)
+					wantFront, wantReg := upToManifest(front.take()), wire(sb, sb.Requests(), pass, cl.sortAccept)
+
+					sb.ResetRequests()
+					tr := replay(t, cl.profile, ref, "alice", pass)
+					gotFront, gotReg := upToManifest(front.take()), wire(sb, sb.Requests(), pass, cl.sortAccept)
+					if strings.Join(gotFront, "\n") != strings.Join(wantFront, "\n") || strings.Join(gotReg, "\n") != strings.Join(wantReg, "\n") {
+						t.Errorf("the wire differs from the real pull's\n--- %s (real): front ---\n%s\n--- registry ---\n%s\n--- regauth: front ---\n%s\n--- registry ---\n%s\n--- real output ---\n%s",
+							cl.profile, strings.Join(wantFront, "\n"), strings.Join(wantReg, "\n"), strings.Join(gotFront, "\n"), strings.Join(gotReg, "\n"), real.Output)
+					}
+					if real.OK() != tr.OK() {
+						t.Errorf("real client ok=%v, regauth ok=%v (%s)\n%s", real.OK(), tr.OK(), tr.Summary, real.Output)
+					}
+					if !real.OK() && tr.Client != nil {
+						core := cl.errorCore(real.Output, ref)
+						if core == "" || !strings.Contains(redact.OneLine(tr.Client.Error), redact.OneLine(core)) {
+							t.Errorf("error text\n real:    %s\n regauth: %s", core, tr.Client.Error)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// upToManifest cuts the front's log after its last manifest request, as
+// wire cuts the registry's.
+func upToManifest(lines []string) []string {
+	last := -1
+	for i, l := range lines {
+		if strings.Contains(l, "/manifests/") {
+			last = i
+		}
+	}
+	if last >= 0 {
+		return lines[:last+1]
+	}
+	return lines
 }
