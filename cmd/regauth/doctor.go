@@ -26,6 +26,10 @@ type doctorOptions struct {
 	flags      traceFlags
 	Parallel   int
 	Registries []string
+	// PullSecrets are --pull-secret files; secretCreds their entries'
+	// credentials by target.
+	PullSecrets []string
+	secretCreds map[doctor.Target]doctor.SecretCred
 }
 
 const doctorLong = `Check every registry the Docker config knows (auths, credHelpers, and what the
@@ -33,6 +37,11 @@ credsStore's helper lists) with login-trace's handshake, several at a time, and
 give each a verdict: ok, bad credentials, helper failed, no credentials,
 unreachable, TLS problem, token service broken, token rejected, not a registry.
 Credentials are resolved per registry as the Docker CLI resolves them.
+
+With --pull-secret FILE (repeatable) the registries are those of Kubernetes pull
+Secrets (as kubectl get secret NAME -o yaml|json prints them) instead, each checked
+with its entry's credentials, as the kubelet would hand them to the runtime; the
+Secrets' own faults are listed too (SECRET_* codes).
 
 With REGISTRY arguments only those are checked. While the checks run on a
 terminal, a progress line goes to stderr (nothing when stderr is a pipe).
@@ -43,7 +52,8 @@ Exit codes: the worst verdict's: 0 all ok, 1 some refused or broken,
 const doctorExample = `  regauth doctor
   regauth doctor --parallel 16 -o json | jq '.registries[] | select(.verdict != "ok")'
   regauth doctor registry.example.com ghcr.io
-  regauth doctor --config ./ci-config.json --timeout 5s`
+  regauth doctor --config ./ci-config.json --timeout 5s
+  kubectl get secret regcred -o yaml > regcred.yaml && regauth doctor --pull-secret regcred.yaml`
 
 func newDoctorCmd(g *GlobalOptions) *cobra.Command {
 	o := &doctorOptions{g: g}
@@ -59,6 +69,7 @@ func newDoctorCmd(g *GlobalOptions) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.Parallel, "parallel", doctor.DefaultParallel, "how many registries to check at once")
+	f.StringArrayVar(&o.PullSecrets, "pull-secret", nil, "check the registries of this Kubernetes pull Secret (kubectl get secret NAME -o yaml|json; - for stdin) with its credentials, instead of the Docker config's; repeatable")
 	addConnectionFlags(cmd, &o.flags)
 	addReportFlags(cmd, &o.flags.Report)
 	f.DurationVar(&o.flags.HelperTimeout, "helper-timeout", credhelper.DefaultTimeout, "time limit for each docker-credential-* helper")
@@ -76,8 +87,11 @@ func runDoctor(ctx context.Context, o *doctorOptions) error {
 		ctx = context.Background()
 	}
 	path, explicit := o.g.dockerConfigPath()
+	if len(o.PullSecrets) > 0 && len(o.Registries) > 0 {
+		return usageErr("--pull-secret checks the Secrets' registries: drop the REGISTRY arguments")
+	}
 	src, err := creds.Load(creds.Options{ConfigPath: path, ConfigExplicit: explicit, Getenv: o.g.deps.Getenv})
-	if err != nil {
+	if err != nil && len(o.PullSecrets) == 0 {
 		return badInput(err)
 	}
 	var targets []doctor.Target
@@ -88,6 +102,10 @@ func runDoctor(ctx context.Context, o *doctorOptions) error {
 				return badInput(err)
 			}
 			targets = append(targets, doctor.Target{Registry: reg, Found: "argument"})
+		}
+	} else if len(o.PullSecrets) > 0 {
+		if targets, found, err = o.pullSecretTargets(); err != nil {
+			return err
 		}
 	} else {
 		targets, found = doctor.Discover(ctx, []*authconfig.File{src.Env, src.File}, o.flags.HelperTimeout)
@@ -124,7 +142,10 @@ func checkRegistry(ctx context.Context, o *doctorOptions, src *creds.Sources, t 
 		res.Verdict, res.Summary = doctor.ConfigError, err.Error()
 		return res
 	}
-	c, err := src.Resolve(ctx, ep.Host, ep.DockerHub, o.flags.HelperTimeout)
+	c, fromSecret := o.secretCredentials(t)
+	if !fromSecret {
+		c, err = src.Resolve(ctx, ep.Host, ep.DockerHub, o.flags.HelperTimeout)
+	}
 	if err != nil {
 		res.Verdict, res.Summary, res.Source = doctor.ConfigError, err.Error(), "config"
 		var he *credhelper.Error

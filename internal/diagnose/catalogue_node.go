@@ -16,6 +16,7 @@ const (
 	SecretNotASecret      Code = "SECRET_NOT_A_SECRET"
 	KeyringNoMatch        Code = "KEYRING_NO_MATCH"
 	KeyringRefusedFirst   Code = "KEYRING_EARLIER_REFUSED"
+	SecretGlobKey         Code = "SECRET_GLOB_KEY"
 )
 
 // fillNode adds this area's entries; fill calls it.
@@ -38,6 +39,8 @@ func fillNode() {
 		"Use --docker-server=https://index.docker.io/v1/ (kubectl's default) or docker.io for Docker Hub.")
 	add(SecretNotASecret, Info, "an object in the file that is not a Secret",
 		"Only Secrets carry pull credentials; the object is skipped.")
+	add(SecretGlobKey, Info, "a pull Secret key that is a glob, which doctor cannot check",
+		"Check an image it should match: regauth pull-trace HOST/IMAGE --client kubelet --pull-secret FILE.")
 	add(KeyringNoMatch, Warning, "no credential matches the image, so the kubelet pulls anonymously",
 		"Add a pull Secret whose registry key names the image's host (and port), as written in the image: kubectl create secret docker-registry NAME --docker-server=HOST.")
 	add(KeyringRefusedFirst, Warning, "an earlier credential is refused and the kubelet only gets through with a later one",

@@ -9,7 +9,9 @@ import (
 
 	"github.com/regauth/regauth/internal/credhelper"
 	"github.com/regauth/regauth/internal/decode/authconfig"
+	"github.com/regauth/regauth/internal/decode/k8ssecret"
 	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/keyring"
 )
 
 // Discover lists every registry a config names: its auths keys, its
@@ -64,4 +66,52 @@ func Discover(ctx context.Context, files []*authconfig.File, helperTimeout time.
 		}
 	}
 	return out, ds
+}
+
+// SecretCred is the credential a pull Secret entry gives the kubelet.
+type SecretCred struct{ Username, Password string }
+
+// DiscoverSecrets lists a target per registry entry of the pull Secrets the
+// kubelet reads (ignored Secrets are left out: their findings say why),
+// with the entry's credential by target. A key is checked at the host the
+// kubelet files it under; Docker Hub's keys go to docker.io; a glob key
+// names no one registry, so it is not checked and a finding says so.
+func DiscoverSecrets(files []*k8ssecret.File) ([]Target, map[Target]SecretCred, []diagnose.Diagnosis) {
+	var out []Target
+	var ds []diagnose.Diagnosis
+	creds := map[Target]SecretCred{}
+	for _, f := range files {
+		for _, s := range f.Secrets {
+			if !s.Used {
+				continue
+			}
+			for _, e := range s.Entries {
+				t := Target{Registry: secretHost(e.Key), Found: s.Label() + " in " + f.Path}
+				if strings.ContainsAny(t.Registry, "*?[") {
+					ds = append(ds, diagnose.New(diagnose.SecretGlobKey, fmt.Sprintf(
+						"%s: registry %q is a glob, which names no one registry to check; the kubelet matches it label by label against each image", t.Found, e.Key), ""))
+					continue
+				}
+				if _, dup := creds[t]; dup {
+					continue
+				}
+				creds[t] = SecretCred{Username: e.Username, Password: e.Password}
+				out = append(out, t)
+			}
+		}
+	}
+	return out, creds, ds
+}
+
+// secretHost is the registry a Secret's key sends the kubelet's runtime to.
+func secretHost(key string) string {
+	n, err := keyring.Normalise(key)
+	if err != nil {
+		return key
+	}
+	host, _, _ := strings.Cut(n, "/")
+	if host == keyring.HubKey {
+		return "docker.io"
+	}
+	return host
 }
