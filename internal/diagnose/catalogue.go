@@ -115,6 +115,8 @@ func fill() {
 	fillFlavour()
 	fillNode()
 	fillRedirect()
+	fillHosts()
+	fillDaemon()
 	add(PlaintextPassword, Warning, "a secret is stored in the config file",
 		"Configure a credential helper (credsStore or credHelpers) and run docker login again so the secret leaves the file.")
 	add(InvalidAuthEncoding, Error, "an auth value cannot be decoded",
