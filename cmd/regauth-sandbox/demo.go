@@ -35,7 +35,7 @@ succeeds, one with a wrong password, and an anonymous one. Nothing leaves this m
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Like, "like", "harbor", "deployment to imitate: distribution, harbor, dockerhub or basic")
+	cmd.Flags().StringVar(&o.Like, "like", "harbor", "deployment to imitate: distribution, harbor, dockerhub, basic, ghcr, gitlab, ecr, acr, quay or artifactory")
 	cmd.Flags().BoolVar(&o.NoColor, "no-color", false, "never colour the output")
 	cmd.Flags().BoolVarP(&o.Verbose, "verbose", "v", false, "show every header")
 	return cmd
