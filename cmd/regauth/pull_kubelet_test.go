@@ -265,3 +265,29 @@ func TestPullTraceKubeletFlagsRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestPullTraceKubeletGolden(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	host := sb.Host()
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.yaml", kubectlSecret("stale", "", host, "bob", "wrong-Synth3tic-pw"))
+	good := writeFile(t, dir, "good.yaml", kubectlSecret("regcred", "team", "http://"+host, "alice", sb.Users()["alice"]))
+	hub := writeFile(t, dir, "hub.yaml", kubectlSecret("hub", "team", "https://index.docker.io/v1/", "hubuser", "hub-Synth3tic-pw"))
+	args := []string{"pull-trace", host + "/private/secret:v1", "--client", "kubelet", "--plain-http", "--pull-secret", bad, "--pull-secret", hub, "--pull-secret", good}
+	port := host[strings.LastIndex(host, ":")+1:]
+	mask := func(s string) string {
+		return normalisePull(strings.ReplaceAll(s, "the image's "+port, "the image's PORT"))
+	}
+	r := traceCLI(t).run(append(args, "--no-color")...).wantCode(t, 0)
+	// The keyring table's widths follow the port and temp paths; the
+	// other tests read its cells.
+	var lines []string
+	for _, l := range strings.SplitAfter(r.out, "\n") {
+		if !strings.ContainsAny(l[:min(len(l), 4)], "┌│├└") {
+			lines = append(lines, l)
+		}
+	}
+	golden(t, "pull-trace-kubelet.golden", mask(strings.Join(lines, "")))
+	r = traceCLI(t).run(append(args, "-o", "json")...).wantCode(t, 0)
+	golden(t, "pull-trace-kubelet.json.golden", mask(r.out))
+}
