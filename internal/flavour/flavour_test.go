@@ -126,6 +126,15 @@ func TestWeakSignalAloneIsNotEnough(t *testing.T) {
 	}
 }
 
+// A host that only ends like a vendor's is not that vendor.
+func TestHostLookalikes(t *testing.T) {
+	for _, host := range []string{"notgcr.io", "mydocker.io:5000"} {
+		if m := Recognise(Evidence{Host: host, Responses: []Response{{Status: 200}}}); m.Known() {
+			t.Errorf("%s named %s (%s)", host, m.ID, m.Why)
+		}
+	}
+}
+
 // The token's text is read for its shape only: Why never quotes it.
 func TestWhyNeverQuotesTheToken(t *testing.T) {
 	secret := "djE6" + strings.Repeat("c2VjcmV0", 6)
