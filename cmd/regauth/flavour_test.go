@@ -42,13 +42,21 @@ func TestFlavourInTraceAndProbe(t *testing.T) {
 			}
 			r = traceCLI(t).run("probe", "http://"+sb.Host(), "-o", "json")
 			var probe struct {
-				Flavour struct{ ID string }
+				Flavour   struct{ ID string }
+				Diagnoses []struct{ Code string }
 			}
 			if err := json.Unmarshal([]byte(r.out), &probe); err != nil {
 				t.Fatalf("%v\n%s", err, r.out)
 			}
 			if probe.Flavour.ID != string(like) {
 				t.Errorf("probe flavour %q, want %s", probe.Flavour.ID, like)
+			}
+			expected := false
+			for _, d := range probe.Diagnoses {
+				expected = expected || d.Code == "FLAVOUR_EXPECTED"
+			}
+			if expected != (like == sandbox.LikeACR) {
+				t.Errorf("probe FLAVOUR_EXPECTED %v: only ACR's unprompted invalid_token calls for it", expected)
 			}
 		})
 	}
