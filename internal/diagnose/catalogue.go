@@ -55,6 +55,7 @@ const (
 	OpenRegistry        Code = "OPEN_REGISTRY"
 	RegistryUnreachable Code = "REGISTRY_UNREACHABLE"
 	MalformedResponse   Code = "MALFORMED_RESPONSE"
+	UnrequestedEncoding Code = "UNREQUESTED_ENCODING"
 	HTTPFallback        Code = "HTTP_FALLBACK"
 	OAuthFallback       Code = "OAUTH_FALLBACK"
 	// Client-specific findings (--client, compare).
@@ -183,6 +184,8 @@ func fill() {
 		"The registry answered 401 without a Bearer or Basic WWW-Authenticate header Docker can use; check the proxy in front of it.")
 	add(OpenRegistry, Warning, "the registry answers /v2/ without authentication",
 		"docker login succeeds with any password here; if the registry should require authentication, check its auth configuration or the proxy in front of it.")
+	add(UnrequestedEncoding, Info, "a body in an encoding the client did not ask for",
+		"Have the server (or the proxy in front of it) compress only when the request's Accept-Encoding names the encoding; clients that cannot decode it read the body as garbage.")
 	add(MalformedResponse, Error, "the server's answer is not valid HTTP",
 		"Something between the client and the registry (a proxy, a load balancer, a service on the wrong port) answers with a broken status line or header; no HTTP client accepts it. Check what listens on that address.")
 	add(RegistryUnreachable, Error, "the registry cannot be reached",

@@ -4,14 +4,18 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/regauth/regauth/internal/decode/challenge"
 	"github.com/regauth/regauth/internal/decode/imageref"
+	"github.com/regauth/regauth/internal/diagnose"
+	"github.com/regauth/regauth/internal/redact"
 )
 
 // engine carries one trace's state between steps.
@@ -93,11 +97,32 @@ func (e *engine) sendOnce(ctx context.Context, kind StepKind, title string, req 
 	if readErr != nil {
 		st.Err = "reading the body: " + describeTransportError(readErr, ctx, e.opts.Timeout)
 	}
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") && !acceptsEncoding(req.Header.Values("Accept-Encoding"), ce) {
+		st.Response.Encoding = ce
+		more := ""
+		if truncated {
+			more = " (more than the read limit)"
+		}
+		e.trace.diag(diagnose.UnrequestedEncoding, fmt.Sprintf("step %d: the answer came with Content-Encoding: %s, which the request did not ask for (no Accept-Encoding names it): %d bytes of %s%s", st.Index, redact.Printable(ce), len(body), redact.Printable(ce), more), "")
+	}
 	if hs := resp.Header.Values("WWW-Authenticate"); len(hs) > 0 {
 		st.Response.Challenges = challenge.ParseEngine(hs)
 		st.Response.Misreadings = challenge.Compare(hs)
 	}
 	return st
+}
+
+// acceptsEncoding says whether the Accept-Encoding values name enc.
+func acceptsEncoding(accept []string, enc string) bool {
+	for _, line := range accept {
+		for _, part := range strings.Split(line, ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.EqualFold(name, enc) || name == "*" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readBounded reads at most limit bytes and says whether there was more. It

@@ -41,13 +41,16 @@ type Request struct {
 
 // Response is what came back, its body read up to the engine's limit.
 type Response struct {
-	Status        int                   `json:"status"`
-	StatusText    string                `json:"status_text"`
-	Proto         string                `json:"proto"`
-	Headers       http.Header           `json:"headers"`
-	Body          []byte                `json:"-"`
-	BodyTruncated bool                  `json:"body_truncated,omitempty"`
-	Challenges    []challenge.Challenge `json:"challenges,omitempty"`
+	Status        int         `json:"status"`
+	StatusText    string      `json:"status_text"`
+	Proto         string      `json:"proto"`
+	Headers       http.Header `json:"headers"`
+	Body          []byte      `json:"-"`
+	BodyTruncated bool        `json:"body_truncated,omitempty"`
+	// Encoding is a Content-Encoding the request did not ask for: the
+	// body is kept as the bytes that came, not decoded.
+	Encoding   string                `json:"unrequested_encoding,omitempty"`
+	Challenges []challenge.Challenge `json:"challenges,omitempty"`
 	// Misreadings lists where the Docker engine reads WWW-Authenticate
 	// differently from RFC 7235: often the bug being chased.
 	Misreadings []challenge.Difference `json:"misreadings,omitempty"`

@@ -117,7 +117,7 @@ func writeStep(p *printer, s *flow.Step, r *redact.Redactor, st Style, o TextOpt
 			p.line("    challenge: %s", formatChallenge(c))
 		}
 		if (resp.Status >= 400 || o.Verbose) && len(resp.Body) > 0 && s.Token == nil {
-			body := redact.OneLine(previewBody(resp.Body))
+			body := redact.OneLine(responseBody(resp))
 			if !o.Verbose && len(body) > 200 {
 				body = body[:200] + "…"
 			}

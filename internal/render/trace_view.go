@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -174,7 +175,7 @@ func stepDoc(s *flow.Step, r *redact.Redactor) StepDoc {
 		rd := &ResponseDoc{
 			Status:        p.Status,
 			Headers:       maskHeaders(p.Headers, r),
-			Body:          r.String(previewBody(p.Body)),
+			Body:          r.String(responseBody(p)),
 			BodyTruncated: p.BodyTruncated,
 			Challenges:    p.Challenges,
 			Misreadings:   p.Misreadings,
@@ -228,6 +229,19 @@ func isSecretField(k string) bool {
 		return true
 	}
 	return false
+}
+
+// responseBody is a response's body as text; one in an encoding nobody
+// asked for is named, not shown: it is compressed bytes.
+func responseBody(p *flow.Response) string {
+	if p.Encoding != "" {
+		more := ""
+		if p.BodyTruncated {
+			more = "+"
+		}
+		return fmt.Sprintf("%d%s bytes of %s (not decoded)", len(p.Body), more, redact.Printable(p.Encoding))
+	}
+	return previewBody(p.Body)
 }
 
 // previewBody is the first bytes of a body as text: controls, bidi
