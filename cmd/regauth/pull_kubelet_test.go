@@ -217,6 +217,7 @@ func TestPullTraceKubeletNodeConfigAndStdin(t *testing.T) {
 		"node config " + node,
 		"Attempt 1 of 1: node config " + node,
 		"OK the kubelet's pull would succeed with attempt 1 of 1",
+		`NODE_CONFIG_HELPER_IGNORED: node config ` + node + `: "credsStore" is set, but the kubelet reads only "auths"`,
 	} {
 		if !strings.Contains(r.out, w) {
 			t.Errorf("output lacks %q:\n%s", w, r.out)

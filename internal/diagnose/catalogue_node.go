@@ -5,18 +5,19 @@ package diagnose
 // Kubernetes pull Secrets (decode-config, pull-trace --pull-secret, doctor
 // --pull-secret) and the kubelet's keyring (pull-trace --client kubelet).
 const (
-	SecretTypeMismatch    Code = "SECRET_TYPE_MISMATCH"
-	SecretBadBase64       Code = "SECRET_BAD_BASE64"
-	SecretNotDockerConfig Code = "SECRET_NOT_DOCKER_CONFIG"
-	SecretAuthMismatch    Code = "SECRET_AUTH_MISMATCH"
-	SecretAuthInvalid     Code = "SECRET_AUTH_INVALID"
-	SecretEmailOnly       Code = "SECRET_EMAIL_ONLY"
-	SecretHubKey          Code = "SECRET_HUB_KEY"
-	SecretHubKeyUnused    Code = "SECRET_HUB_KEY_UNUSED"
-	SecretNotASecret      Code = "SECRET_NOT_A_SECRET"
-	KeyringNoMatch        Code = "KEYRING_NO_MATCH"
-	KeyringRefusedFirst   Code = "KEYRING_EARLIER_REFUSED"
-	SecretGlobKey         Code = "SECRET_GLOB_KEY"
+	SecretTypeMismatch      Code = "SECRET_TYPE_MISMATCH"
+	SecretBadBase64         Code = "SECRET_BAD_BASE64"
+	SecretNotDockerConfig   Code = "SECRET_NOT_DOCKER_CONFIG"
+	SecretAuthMismatch      Code = "SECRET_AUTH_MISMATCH"
+	SecretAuthInvalid       Code = "SECRET_AUTH_INVALID"
+	SecretEmailOnly         Code = "SECRET_EMAIL_ONLY"
+	SecretHubKey            Code = "SECRET_HUB_KEY"
+	SecretHubKeyUnused      Code = "SECRET_HUB_KEY_UNUSED"
+	SecretNotASecret        Code = "SECRET_NOT_A_SECRET"
+	KeyringNoMatch          Code = "KEYRING_NO_MATCH"
+	KeyringRefusedFirst     Code = "KEYRING_EARLIER_REFUSED"
+	SecretGlobKey           Code = "SECRET_GLOB_KEY"
+	NodeConfigHelperIgnored Code = "NODE_CONFIG_HELPER_IGNORED"
 )
 
 // fillNode adds this area's entries; fill calls it.
@@ -41,6 +42,8 @@ func fillNode() {
 		"Only Secrets carry pull credentials; the object is skipped.")
 	add(SecretGlobKey, Info, "a pull Secret key that is a glob, which doctor cannot check",
 		"Check an image it should match: regauth pull-trace HOST/IMAGE --client kubelet --pull-secret FILE.")
+	add(NodeConfigHelperIgnored, Warning, "a node config names a credential helper the kubelet never runs",
+		"Write the credentials into auths (docker login with no credsStore, on a copy), or configure a kubelet credential provider plugin for the registry.")
 	add(KeyringNoMatch, Warning, "no credential matches the image, so the kubelet pulls anonymously",
 		"Add a pull Secret whose registry key names the image's host (and port), as written in the image: kubectl create secret docker-registry NAME --docker-server=HOST.")
 	add(KeyringRefusedFirst, Warning, "an earlier credential is refused and the kubelet only gets through with a later one",

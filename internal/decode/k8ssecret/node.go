@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/regauth/regauth/internal/diagnose"
 )
 
 // ParseNodeConfig reads a Docker config the kubelet reads on the node
@@ -25,6 +27,14 @@ func ParseNodeConfig(path string, data []byte) (Secret, error) {
 	s.readValue("", data)
 	if !s.Used && s.Ignored != "" && len(s.Entries) == 0 {
 		return Secret{}, fmt.Errorf("%s", s.Ignored)
+	}
+	var top map[string]json.RawMessage
+	_ = json.Unmarshal(data, &top)
+	for _, k := range []string{"credsStore", "credHelpers"} {
+		if _, ok := lookupFold(top, k); ok {
+			s.Findings = append(s.Findings, diagnose.New(diagnose.NodeConfigHelperIgnored, fmt.Sprintf(
+				"%s: %q is set, but the kubelet reads only \"auths\" and runs no docker-credential helper, so registries stored in the helper get no credentials from this file", s.What, k), ""))
+		}
 	}
 	return s, nil
 }

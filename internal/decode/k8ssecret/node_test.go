@@ -35,6 +35,10 @@ func TestParseNodeConfig(t *testing.T) {
 			if s.Key != c.key || strings.Join(es, ",") != c.entries || s.Label() != "node config /var/lib/kubelet/config.json" {
 				t.Errorf("key %q entries %q label %q", s.Key, es, s.Label())
 			}
+			helper := strings.Contains(c.in, "credsStore")
+			if got := len(s.Findings) == 1 && s.Findings[0].Code == "NODE_CONFIG_HELPER_IGNORED"; got != helper {
+				t.Errorf("findings %+v, want NODE_CONFIG_HELPER_IGNORED only when credsStore is set", s.Findings)
+			}
 		})
 	}
 }
