@@ -96,7 +96,8 @@ func TestLoginTraceCredentialsFromConfig(t *testing.T) {
 		t.Errorf("helper credentials:\n%s", r.out)
 	}
 
-	// A broken helper is a clear error, not a silent anonymous login.
+	// A broken helper is a clear error, not a silent anonymous login
+	// (helperfail_test.go has the trace it gives).
 	c = traceCLI(t)
 	writeFile(t, c.env["HOME"], ".docker/config.json", `{"credsStore":"no-such-helper"}`)
 	r = c.run("login-trace", "http://"+sb.Host())

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -137,6 +138,9 @@ func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host str
 		HelperTimeout:  f.HelperTimeout,
 		Getenv:         g.deps.Getenv,
 	})
+	if he := (*creds.HelperError)(nil); errors.As(err, &he) {
+		return flow.Credentials{Source: he.Source}, &helperFailed{failure: helperFailure(he, orDefault(g.deps.Getenv("PATH"), os.Getenv("PATH")))}
+	}
 	if err != nil {
 		return flow.Credentials{}, badInput(err)
 	}
@@ -172,6 +176,11 @@ func (f *traceFlags) transport(g *GlobalOptions, host string) (*transport.Result
 func (f *traceFlags) engineOptions(ctx context.Context, g *GlobalOptions, registry string, ep flow.Endpoint) (flow.Options, *redact.Redactor, error) {
 	r := g.redactor()
 	c, err := f.credentials(ctx, g, ep.Host, ep.DockerHub, r)
+	var hf *helperFailed
+	if errors.As(err, &hf) {
+		// The trace records the failure and sends nothing, as the client.
+		err = nil
+	}
 	if err != nil {
 		return flow.Options{}, nil, err
 	}
@@ -179,7 +188,11 @@ func (f *traceFlags) engineOptions(ctx context.Context, g *GlobalOptions, regist
 	if err != nil {
 		return flow.Options{}, nil, err
 	}
-	return f.flowOptions(g, registry, c, tr, r), r, nil
+	o := f.flowOptions(g, registry, c, tr, r)
+	if hf != nil {
+		o.HelperFailure = hf.failure
+	}
+	return o, r, nil
 }
 
 // flowOptions assembles the engine's options.

@@ -49,6 +49,8 @@ type Error struct {
 	Msg      string
 	// Action is the helper verb that failed; "" means get.
 	Action string
+	// Latency is how long the helper ran before it failed.
+	Latency time.Duration
 }
 
 // Error is one line, in the words the user needs to act on it.
@@ -78,6 +80,10 @@ func Get(ctx context.Context, name, serverURL string, timeout time.Duration) (Re
 	})
 	res := Result{Latency: time.Since(start)}
 	if err != nil {
+		var he *Error
+		if errors.As(err, &he) {
+			he.Latency = res.Latency
+		}
 		return res, err
 	}
 	res.Username, res.Secret, res.SecretKind = creds.Username, creds.Secret, "password"

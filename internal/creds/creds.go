@@ -114,6 +114,9 @@ func fromFile(ctx context.Context, f *authconfig.File, key, where string, opts O
 			if errors.As(err, &he) && he.Kind == "credentials-not-found" {
 				return Result{Source: "none (" + src + " has no credentials for " + key + ")"}, true, nil
 			}
+			if he != nil {
+				return Result{}, false, &HelperError{Source: src, Err: he}
+			}
 			return Result{}, false, fmt.Errorf("%s: %w", src, err)
 		}
 		r := Result{Username: out.Username, Password: out.Secret, Source: src}
@@ -154,3 +157,13 @@ func ReadConfig(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// HelperError is a credential helper that failed while resolving, with
+// where it was configured.
+type HelperError struct {
+	Source string
+	Err    *credhelper.Error
+}
+
+func (e *HelperError) Error() string { return e.Source + ": " + e.Err.Error() }
+func (e *HelperError) Unwrap() error { return e.Err }

@@ -54,6 +54,9 @@ func newEngine(opts Options, command string) *engine {
 
 // endpoint reads opts.Registry; one that cannot be read ends the trace.
 func (e *engine) endpoint() (Endpoint, bool) {
+	if e.helperFailed() {
+		return Endpoint{}, false
+	}
 	ep, err := ParseEndpoint(e.opts.Registry, e.opts.PlainHTTP)
 	if err != nil {
 		e.stop(VerdictTransport, err.Error())

@@ -21,6 +21,9 @@ type Options struct {
 	Credentials Credentials
 	// Anonymous sends no credentials even when some are known.
 	Anonymous bool
+	// HelperFailure, when set, is a credential helper that failed: the
+	// trace records it and sends nothing.
+	HelperFailure *HelperFailure
 	// OAuth uses the OAuth2 POST token request with a password, falling back
 	// to GET the way containerd does.
 	OAuth bool

@@ -156,20 +156,22 @@ type ClientInfo struct {
 
 // Trace is the result of one handshake.
 type Trace struct {
-	Command     string               `json:"command"`
-	Client      *ClientInfo          `json:"client"`
-	Registry    string               `json:"registry"`
-	Endpoint    string               `json:"endpoint"`
-	Credentials Credentials          `json:"credentials"`
-	Proxy       string               `json:"proxy,omitempty"`
-	Flavour     *flavour.Match       `json:"flavour,omitempty"` // the registry product the wire shows (flavour.go)
-	Steps       []*Step              `json:"steps"`
-	Token       *TokenView           `json:"token,omitempty"`
-	Verdict     Verdict              `json:"verdict"`
-	Summary     string               `json:"summary"`
-	Diagnoses   []diagnose.Diagnosis `json:"diagnoses"`
-	Started     time.Time            `json:"started"`
-	Duration    time.Duration        `json:"duration"`
+	Command     string      `json:"command"`
+	Client      *ClientInfo `json:"client"`
+	Registry    string      `json:"registry"`
+	Endpoint    string      `json:"endpoint"`
+	Credentials Credentials `json:"credentials"`
+	// CredentialHelper is the helper that failed, when one did.
+	CredentialHelper *HelperFailure       `json:"credential_helper,omitempty"`
+	Proxy            string               `json:"proxy,omitempty"`
+	Flavour          *flavour.Match       `json:"flavour,omitempty"` // the registry product the wire shows (flavour.go)
+	Steps            []*Step              `json:"steps"`
+	Token            *TokenView           `json:"token,omitempty"`
+	Verdict          Verdict              `json:"verdict"`
+	Summary          string               `json:"summary"`
+	Diagnoses        []diagnose.Diagnosis `json:"diagnoses"`
+	Started          time.Time            `json:"started"`
+	Duration         time.Duration        `json:"duration"`
 }
 
 // OK reports whether the operation would succeed.

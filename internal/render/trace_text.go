@@ -32,6 +32,8 @@ func TraceText(w io.Writer, t *flow.Trace, r *redact.Redactor, st Style, o TextO
 		who = "as " + t.Credentials.Username
 	} else if t.Credentials.IdentityToken != "" {
 		who = "with an identity token"
+	} else if t.CredentialHelper != nil {
+		who = "without credentials (the helper failed)"
 	}
 	p.line("%s %s %s%s (credentials: %s%s)", st.Bold(t.Command), r.String(t.Registry), who, clientWords(t.Client), r.String(t.Credentials.Source), credentialKindWords(t.Credentials.Kind, r))
 	if c := t.Client; c != nil && c.ID != flow.DefaultClient {

@@ -20,22 +20,24 @@ const bodyPreview = 4096
 // TraceDoc is the JSON document of a trace (docs/json.md). Every string in
 // it has been through the redactor.
 type TraceDoc struct {
-	SchemaVersion int                  `json:"schemaVersion"`
-	Command       string               `json:"command"`
-	Client        *ClientDoc           `json:"client,omitempty"`
-	Registry      string               `json:"registry"`
-	Endpoint      string               `json:"endpoint"`
-	OK            bool                 `json:"ok"`
-	Verdict       string               `json:"verdict"`
-	Summary       string               `json:"summary"`
-	Credentials   CredentialsDoc       `json:"credentials"`
-	Proxy         string               `json:"proxy,omitempty"`
-	Flavour       *flavour.Match       `json:"flavour,omitempty"`
-	Steps         []StepDoc            `json:"steps"`
-	Token         *TokenDoc            `json:"token,omitempty"`
-	Diagnoses     []diagnose.Diagnosis `json:"diagnoses"`
-	DurationMS    float64              `json:"duration_ms"`
-	Extra         any                  `json:"details,omitempty"`
+	SchemaVersion int            `json:"schemaVersion"`
+	Command       string         `json:"command"`
+	Client        *ClientDoc     `json:"client,omitempty"`
+	Registry      string         `json:"registry"`
+	Endpoint      string         `json:"endpoint"`
+	OK            bool           `json:"ok"`
+	Verdict       string         `json:"verdict"`
+	Summary       string         `json:"summary"`
+	Credentials   CredentialsDoc `json:"credentials"`
+	// CredentialHelper is the helper that failed, when one did.
+	CredentialHelper *flow.HelperFailure  `json:"credential_helper,omitempty"`
+	Proxy            string               `json:"proxy,omitempty"`
+	Flavour          *flavour.Match       `json:"flavour,omitempty"`
+	Steps            []StepDoc            `json:"steps"`
+	Token            *TokenDoc            `json:"token,omitempty"`
+	Diagnoses        []diagnose.Diagnosis `json:"diagnoses"`
+	DurationMS       float64              `json:"duration_ms"`
+	Extra            any                  `json:"details,omitempty"`
 }
 
 // ClientDoc names the client profile replayed and what it would print:
@@ -109,20 +111,21 @@ func ms(d interface{ Seconds() float64 }) float64 {
 // NewTraceDoc builds the masked JSON view of t.
 func NewTraceDoc(t *flow.Trace, r *redact.Redactor) TraceDoc {
 	doc := TraceDoc{
-		SchemaVersion: SchemaVersion,
-		Command:       t.Command,
-		Client:        clientDoc(t.Client, r),
-		Registry:      r.String(t.Registry),
-		Endpoint:      r.URL(t.Endpoint),
-		OK:            t.OK(),
-		Verdict:       string(t.Verdict),
-		Summary:       r.String(t.Summary),
-		Credentials:   credentialsDoc(t.Credentials, r),
-		Proxy:         r.URL(t.Proxy),
-		Flavour:       flavourDoc(t.Flavour, r),
-		Steps:         []StepDoc{},
-		Diagnoses:     maskDiagnoses(t.Diagnoses, r),
-		DurationMS:    ms(t.Duration),
+		SchemaVersion:    SchemaVersion,
+		Command:          t.Command,
+		Client:           clientDoc(t.Client, r),
+		Registry:         r.String(t.Registry),
+		Endpoint:         r.URL(t.Endpoint),
+		OK:               t.OK(),
+		Verdict:          string(t.Verdict),
+		Summary:          r.String(t.Summary),
+		Credentials:      credentialsDoc(t.Credentials, r),
+		CredentialHelper: helperDoc(t.CredentialHelper, r),
+		Proxy:            r.URL(t.Proxy),
+		Flavour:          flavourDoc(t.Flavour, r),
+		Steps:            []StepDoc{},
+		Diagnoses:        maskDiagnoses(t.Diagnoses, r),
+		DurationMS:       ms(t.Duration),
 	}
 	for _, s := range t.Steps {
 		doc.Steps = append(doc.Steps, stepDoc(s, r))
@@ -273,4 +276,15 @@ func (d *TraceDoc) AddCurl(t *flow.Trace, r *redact.Redactor) {
 			d.Steps[i].Curl = Curl(st.Request, r)
 		}
 	}
+}
+
+// helperDoc is the failed helper with every server- or helper-made string
+// passed through the redactor.
+func helperDoc(h *flow.HelperFailure, r *redact.Redactor) *flow.HelperFailure {
+	if h == nil {
+		return nil
+	}
+	d := *h
+	d.Stderr, d.Message, d.ClientText, d.Source = r.String(h.Stderr), r.String(h.Message), r.String(h.ClientText), r.String(h.Source)
+	return &d
 }
