@@ -85,8 +85,8 @@ func TestPullFromSourcesStopsAtFirstAnswer(t *testing.T) {
 	mirror.ResetRequests()
 	primary.ResetRequests()
 	pub := src(mirror, "mirror", none)
-	pub.Image, _ = imageref.Parse(mirror.Host() + "/library/hello:latest")
-	if _, err := mirror.PushImage(context.Background(), "library/hello", "latest"); err != nil {
+	pub.Image, _ = imageref.Parse(mirror.Host() + "/public/hello:latest")
+	if _, err := mirror.PushImage(context.Background(), "public/hello", "latest"); err != nil {
 		t.Fatal(err)
 	}
 	mirror.ResetRequests()
