@@ -8,6 +8,7 @@ import (
 	"github.com/regauth/regauth/internal/creds"
 	"github.com/regauth/regauth/internal/decode/authconfig"
 	"github.com/regauth/regauth/internal/decode/k8ssecret"
+	"github.com/regauth/regauth/internal/decode/othertools"
 	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/keyring"
 )
@@ -39,6 +40,10 @@ func BuildNamed(ctx context.Context, o Options, in io.Reader) (rep *Report, hand
 	}
 	if k8ssecret.Detect(data) {
 		rep, err := SecretsReport(o, name, data)
+		return rep, true, err
+	}
+	if ft := othertools.Identify(data); ft.ID != "" {
+		rep, err := otherToolReport(o, name, data, ft)
 		return rep, true, err
 	}
 	if o.Path != StdinPath {

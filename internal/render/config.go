@@ -81,7 +81,7 @@ func ConfigText(w io.Writer, rep *configreport.Report, r *redact.Redactor, st St
 			return err
 		}
 		writeKinds(p, rep.Rows, r, st)
-	} else if len(rep.Sources) > 0 {
+	} else if len(rep.Sources) > 0 && rep.Note == "" {
 		p.line("")
 		p.line("no registries in the file")
 	}
