@@ -118,6 +118,7 @@ func fill() {
 	fillRedirect()
 	fillHosts()
 	fillDaemon()
+	fillCredProvider()
 	add(PlaintextPassword, Warning, "a secret is stored in the config file",
 		"Configure a credential helper (credsStore or credHelpers) and run docker login again so the secret leaves the file.")
 	add(InvalidAuthEncoding, Error, "an auth value cannot be decoded",
