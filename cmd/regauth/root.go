@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,12 @@ func newRootCmd(deps *Deps) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// Tables written to a pipe fit $COLUMNS when it is set.
+			if n, err := strconv.Atoi(deps.getenv("COLUMNS")); err == nil {
+				render.SetPipeWidth(n)
+			} else {
+				render.SetPipeWidth(0)
+			}
 			return g.validate()
 		},
 	}

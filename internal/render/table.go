@@ -34,6 +34,15 @@ func Table(w io.Writer, header []string, rows [][]string) error {
 			}
 		}
 	}
+	longest := make([]int, cols)
+	for _, r := range all {
+		for i, c := range r {
+			for _, word := range strings.Fields(c) {
+				longest[i] = max(longest[i], cellWidth(word))
+			}
+		}
+	}
+	width = fitWidths(width, longest, all[0], tableWidth(w))
 	var b strings.Builder
 	rule := func(l, m, r string) {
 		b.WriteString(l)
@@ -45,13 +54,28 @@ func Table(w io.Writer, header []string, rows [][]string) error {
 		}
 		b.WriteString(r + "\n")
 	}
+	// A cell wider than its column wraps onto more lines of the same row.
 	line := func(r []string) {
+		cells := make([][]string, len(r))
+		height := 1
 		for i, c := range r {
-			b.WriteString("│ ")
-			b.WriteString(c)
-			b.WriteString(strings.Repeat(" ", width[i]-cellWidth(c)+1))
+			cells[i] = wrapCell(c, width[i])
+			if len(cells[i]) > height {
+				height = len(cells[i])
+			}
 		}
-		b.WriteString("│\n")
+		for l := 0; l < height; l++ {
+			for i := range r {
+				c := ""
+				if l < len(cells[i]) {
+					c = cells[i][l]
+				}
+				b.WriteString("│ ")
+				b.WriteString(c)
+				b.WriteString(strings.Repeat(" ", max(width[i]-cellWidth(c), 0)+1))
+			}
+			b.WriteString("│\n")
+		}
 	}
 	rule("┌", "┬", "┐")
 	line(all[0])

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package render
+
+func terminalColumns(uintptr) int { return 0 }
