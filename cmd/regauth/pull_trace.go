@@ -21,6 +21,7 @@ type pullTraceOptions struct {
 	Blob             bool
 	CompareAnonymous bool
 	kubelet          kubeletFlags
+	sources          sourcesFlags
 }
 
 const pullTraceLong = `Replay what "docker pull IMAGE" sends, step by step, and say why it would fail:
@@ -122,6 +123,7 @@ func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
 	addClientFlag(cmd, &o.flags.Client)
 	addReportFlags(cmd, &o.flags.Report)
 	addKubeletFlags(cmd, &o.kubelet)
+	addSourcesFlags(cmd, &o.sources)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
 	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
@@ -142,12 +144,18 @@ func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
 	if err := o.checkKubeletFlags(); err != nil {
 		return err
 	}
+	if err := o.checkSourcesFlags(cmd); err != nil {
+		return err
+	}
 	ref, err := imageref.Parse(o.Image)
 	if err != nil {
 		return badInput(err)
 	}
 	if o.kubelet.used() {
 		return runKubeletPull(cmd, o, ref)
+	}
+	if handled, err := runSourcesPull(cmd, o, ref); handled || err != nil {
+		return err
 	}
 	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
 	if err != nil {

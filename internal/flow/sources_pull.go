@@ -82,7 +82,7 @@ func PullFromSources(ctx context.Context, opts Options, req PullRequest, client 
 			res.Skipped[i] = "not tried: the previous endpoint answered"
 			continue
 		}
-		att := SourceAttempt{Turn: len(res.Attempts) + 1, Source: i, Label: s.Label, Credentials: describeCreds(s.Credentials)}
+		att := SourceAttempt{Turn: len(res.Attempts) + 1, Source: i, Label: s.Label, Credentials: DescribeCredentials(s.Credentials)}
 		if s.Refused != "" {
 			att.Outcome = s.Refused
 			res.Attempts = append(res.Attempts, att)
@@ -97,9 +97,6 @@ func PullFromSources(ctx context.Context, opts Options, req PullRequest, client 
 		r := req
 		r.Image = s.Image
 		t, rep := Pull(ctx, o, r)
-		if s.CredentialsWhy != "" {
-			t.Steps = noteFirst(t.Steps, s.CredentialsWhy)
-		}
 		att.Trace, att.Report, att.OK = t, rep, t.OK()
 		att.Outcome = oneLine(clientLine(t), 300)
 		res.Attempts = append(res.Attempts, att)
@@ -150,23 +147,20 @@ func clientLine(t *Trace) string {
 	return t.Summary
 }
 
-func describeCreds(c Credentials) string {
+// DescribeCredentials says who the credentials are for and where they
+// came from, or why there are none.
+func DescribeCredentials(c Credentials) string {
 	if c.Username == "" && !c.HasSecret() {
-		return "none: " + strings.TrimPrefix(strings.TrimPrefix(c.Source, "none: "), "none ")
+		if strings.HasPrefix(c.Source, "none") {
+			return c.Source
+		}
+		return "none: " + c.Source
 	}
 	who := c.Username
 	if who == "" {
 		who = "a token"
 	}
 	return who + " (" + c.Source + ")"
-}
-
-// noteFirst puts a note on the first step, where the credentials start.
-func noteFirst(steps []*Step, note string) []*Step {
-	if len(steps) > 0 {
-		steps[0].Notes = append([]string{note}, steps[0].Notes...)
-	}
-	return steps
 }
 
 // DockerSourceErrors is dockerd's error after every endpoint failed: the
