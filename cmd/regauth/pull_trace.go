@@ -69,6 +69,22 @@ one succeeds, and the trace ends with the events kubectl describe pod shows (the
 kubelet's error for every attempt, ErrImagePull, ImagePullBackOff). With no
 matching credential the kubelet pulls anonymously, and so does the replay.
 
+--client docker (and docker-containerd) reads --daemon-config FILE (default
+/etc/docker/daemon.json; a missing default file is no error): for a Docker Hub image
+each registry-mirrors entry is tried before registry-1.docker.io, a failure moving on
+to the next, and the table says which credentials went where (the classic store
+offers the Hub login to every mirror, the containerd store none); a registry in
+insecure-registries (host or CIDR) is tried over https without verification, then
+http. --client podman reads --registries-conf FILE (default
+$CONTAINERS_REGISTRIES_CONF, else ~/.config/containers/registries.conf, else
+/etc/containers/registries.conf, with the registries.conf.d drop-ins or
+--registries-conf-dir DIR): a short name goes through [aliases] or each
+unqualified-search registry in order, a [[registry]]'s mirrors come before its
+location, a blocked registry is refused with containers/image's words, and each
+source's credentials are looked up for its own name in podman's auth files
+(REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
+~/.config/containers/auth.json, then the Docker config), naming the file used.
+
 --push asks for pull,push and judges the grant; nothing is ever written.
 --blob also fetches the image config blob, following redirects to object storage or
 a CDN and showing that Authorization is not sent there (signatures in the URL are
@@ -102,6 +118,14 @@ const pullTraceExample = `  # credentials from ~/.docker/config.json, as docker 
 
   # Debian's containerd 1.6 rather than current 2.x
   regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --client containerd@1.6
+
+  # the daemon's mirrors: which were tried, which answered, who got the Hub login
+  regauth pull-trace alpine --client docker --daemon-config ./daemon.json
+  regauth pull-trace alpine --client docker-containerd --daemon-config /etc/docker/daemon.json
+
+  # podman's search registries, mirrors and auth files
+  regauth pull-trace app --client podman --registries-conf ./registries.conf
+  regauth pull-trace app --client podman -o json | jq '.sources[] | {label, credentials, result}'
 
   # for scripts
   regauth pull-trace alpine -o json | jq .details.scopes`
