@@ -23,12 +23,18 @@ type Dockerd struct {
 // (plain http) from its config file.
 func StartDockerd(t testing.TB, insecureRegistries []string) *Dockerd {
 	t.Helper()
+	return startDockerd(t, map[string]any{"insecure-registries": insecureRegistries})
+}
+
+// startDockerd starts dockerd with settings as its daemon.json.
+func startDockerd(t testing.TB, settings map[string]any) *Dockerd {
+	t.Helper()
 	Need(t, "dockerd")
 	Need(t, "docker")
 	NeedRoot(t)
 	dir := shortTempDir(t, "dkd")
 	sock := filepath.Join(dir, "d.sock")
-	cfg, _ := json.Marshal(map[string]any{"insecure-registries": insecureRegistries})
+	cfg, _ := json.Marshal(settings)
 	cfgPath := filepath.Join(dir, "daemon.json")
 	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
 		t.Fatal(err)
