@@ -82,3 +82,71 @@ func TestParityDockerdMirrorGetsHubLogin(t *testing.T) {
 		t.Errorf("the mirror's wire differs\n--- dockerd ---\n%s\n--- regauth ---\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
 	}
 }
+
+// skopeo (containers/image) with a registries.conf mirror tries the mirror
+// first with the credentials its auth file holds for the mirror's own
+// host (none here), then the primary with the primary's login; regauth's
+// sources for the same file send each the same requests.
+func TestParitySkopeoMirrorOwnCredentials(t *testing.T) {
+	if os.Getenv("REGAUTH_PARITY") == "" && os.Getenv("CI") != "true" && testing.Short() {
+		t.Skip("-short")
+	}
+	ctx := context.Background()
+	start := func() *sandbox.Sandbox {
+		sb, err := sandbox.Start(ctx, sandbox.Options{Like: sandbox.LikeDistribution})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sb.Close() })
+		return sb
+	}
+	mirror, primary := start(), start()
+	if _, err := primary.PushImage(ctx, "private/app", "1"); err != nil {
+		t.Fatal(err)
+	}
+	pass := primary.Users()["alice"]
+	conf := "[[registry]]\nlocation = \"" + primary.Host() + "\"\ninsecure = true\n\n[[registry.mirror]]\nlocation = \"" + mirror.Host() + "\"\ninsecure = true\n"
+	auth := `{"auths":{"` + primary.Host() + `":{"auth":"` + base64.StdEncoding.EncodeToString([]byte("alice:"+pass)) + `"}}}`
+	ref := primary.Host() + "/private/app:1"
+
+	mirror.ResetRequests()
+	primary.ResetRequests()
+	real := realclient.SkopeoRegistriesConf(ctx, t, conf, auth, ref)
+	if !real.OK() {
+		t.Fatalf("skopeo failed:\n%s", real.Output)
+	}
+	wantMirror, wantPrimary := wire(mirror, mirror.Requests(), pass, false), wire(primary, primary.Requests(), pass, false)
+	if len(wantMirror) == 0 || basicUsers(mirror.Requests()) != nil {
+		t.Fatalf("skopeo at the mirror: %q (Basic %q)", wantMirror, basicUsers(mirror.Requests()))
+	}
+	if got := basicUsers(primary.Requests()); len(got) == 0 || got[0] != "alice" {
+		t.Fatalf("skopeo at the primary sent Basic %q", got)
+	}
+
+	mirror.ResetRequests()
+	primary.ResetRequests()
+	prof, _ := flow.LookupProfile("podman")
+	mref, _ := imageref.Parse(mirror.Host() + "/private/app:1")
+	pref, _ := imageref.Parse(ref)
+	none := flow.Credentials{Source: "none"}
+	alice := flow.Credentials{Username: "alice", Password: pass, Source: "test"}
+	src := func(img imageref.Ref, c flow.Credentials, scheme string, after bool) flow.PullSource {
+		return flow.PullSource{Label: scheme + " " + img.Registry, Registry: scheme + "://" + img.Registry, Image: img, Credentials: c, AfterTransportError: after}
+	}
+	res := flow.PullFromSources(ctx, flow.Options{Profile: prof, Timeout: 10 * time.Second}, flow.PullRequest{Image: pref}, "podman",
+		[]flow.PullSource{src(mref, none, "https", false), src(mref, none, "http", true), src(pref, alice, "https", false), src(pref, alice, "http", true)},
+		flow.ContainersSourceErrors)
+	if res.Verdict != flow.VerdictOK {
+		t.Errorf("regauth: %s", res.Summary)
+	}
+	for _, c := range []struct {
+		name string
+		sb   *sandbox.Sandbox
+		want []string
+	}{{"mirror", mirror, wantMirror}, {"primary", primary, wantPrimary}} {
+		got := wire(c.sb, c.sb.Requests(), pass, false)
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("the %s's wire differs\n--- skopeo ---\n%s\n--- regauth ---\n%s", c.name, strings.Join(c.want, "\n"), strings.Join(got, "\n"))
+		}
+	}
+}
