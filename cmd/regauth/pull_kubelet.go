@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/regauth/regauth/internal/credprovider"
 	"github.com/regauth/regauth/internal/decode/imageref"
 	"github.com/regauth/regauth/internal/decode/k8ssecret"
 	"github.com/regauth/regauth/internal/diagnose"
@@ -20,17 +21,21 @@ import (
 
 // kubeletFlags are pull-trace's kubelet keyring inputs.
 type kubeletFlags struct {
-	PullSecrets []string
-	NodeConfig  string
+	PullSecrets  []string
+	NodeConfig   string
+	CredProvider credProviderFlags
 }
 
 func addKubeletFlags(cmd *cobra.Command, f *kubeletFlags) {
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.PullSecrets, "pull-secret", nil, "with --client kubelet: a pull Secret as kubectl get secret NAME -o yaml|json prints it (a List, several documents, or the bare .dockerconfigjson value; - for stdin); repeat in the pod's imagePullSecrets order")
 	fl.StringVar(&f.NodeConfig, "node-config", "", "with --client kubelet: the Docker config the kubelet reads on the node (/var/lib/kubelet/config.json), tried after the pull Secrets")
+	addCredProviderFlags(cmd, &f.CredProvider)
 }
 
-func (f *kubeletFlags) used() bool { return len(f.PullSecrets) > 0 || f.NodeConfig != "" }
+func (f *kubeletFlags) used() bool {
+	return len(f.PullSecrets) > 0 || f.NodeConfig != "" || f.CredProvider.used()
+}
 
 // checkKubeletFlags refuses the keyring flags where they mean nothing.
 func (o *pullTraceOptions) checkKubeletFlags() error {
@@ -39,8 +44,14 @@ func (o *pullTraceOptions) checkKubeletFlags() error {
 		return nil
 	}
 	name := "--pull-secret"
-	if len(k.PullSecrets) == 0 {
+	switch {
+	case len(k.PullSecrets) > 0:
+	case k.NodeConfig != "":
 		name = "--node-config"
+	case k.CredProvider.Config != "":
+		name = "--credential-provider-config"
+	default:
+		name = "--credential-provider-bin"
 	}
 	if o.flags.profile == nil || o.flags.profile.Name != "kubelet" {
 		who := "docker"
@@ -48,6 +59,9 @@ func (o *pullTraceOptions) checkKubeletFlags() error {
 			who = o.flags.profile.ID()
 		}
 		return usageErr("%s replays the kubelet's keyring, which %s does not have: add --client kubelet", name, who)
+	}
+	if err := k.CredProvider.check(); err != nil {
+		return err
 	}
 	switch {
 	case o.flags.Username != "" || o.flags.Anonymous:
@@ -181,7 +195,15 @@ func runKubeletPull(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) e
 		return err
 	}
 	name := ref.Domain + "/" + ref.Repository
-	kr := keyring.Lookup(name, src.pod, src.node)
+	var plugins *credprovider.Result
+	if o.kubelet.CredProvider.Config != "" {
+		// A pull Secret the kubelet cannot read ends the pull before the
+		// plugins' keyring is asked, so then nothing runs.
+		if plugins, err = runCredProviders(cmd.Context(), g, o.kubelet.CredProvider, name, src.broken != "", r); err != nil {
+			return err
+		}
+	}
+	kr := keyring.Lookup(name, src.pod, src.node, plugins.PluginKeyring())
 	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
 	if err != nil {
 		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
@@ -193,9 +215,12 @@ func runKubeletPull(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) e
 	opts := o.flags.flowOptions(g, ref.Registry, flow.Credentials{}, tr, r)
 	req := flow.PullRequest{Image: ref, Blob: o.Blob}
 	var res *flow.KubeletResult
-	if src.broken != "" {
+	switch {
+	case plugins != nil && plugins.NotStarted != "":
+		res = &flow.KubeletResult{Attempts: []flow.KubeletAttempt{}, Verdict: flow.VerdictRefused, Summary: plugins.NotStarted, Diagnoses: []diagnose.Diagnosis{}}
+	case src.broken != "":
 		res = flow.KubeletKeyringFailed(req, src.broken)
-	} else {
+	default:
 		var creds []flow.KubeletCred
 		for _, c := range kr.Order {
 			creds = append(creds, flow.KubeletCred{Key: c.Key, Source: c.Source, Credentials: flow.Credentials{
@@ -203,10 +228,10 @@ func runKubeletPull(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) e
 		}
 		res = flow.KubeletPull(cmd.Context(), opts, req, creds)
 	}
-	return emitKubeletPull(o, kr, res, src.findings, r)
+	return emitKubeletPull(o, kr, res, src.findings, plugins, r)
 }
 
-func emitKubeletPull(o *pullTraceOptions, kr keyring.Result, res *flow.KubeletResult, findings []diagnose.Diagnosis, r *redact.Redactor) error {
+func emitKubeletPull(o *pullTraceOptions, kr keyring.Result, res *flow.KubeletResult, findings []diagnose.Diagnosis, plugins *credprovider.Result, r *redact.Redactor) error {
 	g := o.g
 	var traces []*flow.Trace
 	for _, a := range res.Attempts {
@@ -218,18 +243,27 @@ func emitKubeletPull(o *pullTraceOptions, kr keyring.Result, res *flow.KubeletRe
 		}
 	}
 	if g.json() {
-		if err := render.JSON(g.deps.Out, render.NewKubeletPullDoc(kr, res, findings, r, o.flags.Curl)); err != nil {
+		doc := render.NewKubeletPullDoc(kr, res, findings, r, o.flags.Curl)
+		doc.CredentialProviders = render.NewCredProviderDoc(plugins, r)
+		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err
 		}
-	} else if err := render.KubeletPullText(g.deps.Out, kr, res, findings, r, g.style(), g.textOptions(o.flags.Curl)); err != nil {
-		return err
+	} else {
+		if plugins != nil {
+			if err := render.CredProviderText(g.deps.Out, plugins, r, g.style()); err != nil {
+				return err
+			}
+		}
+		if err := render.KubeletPullText(g.deps.Out, kr, res, findings, r, g.style(), g.textOptions(o.flags.Curl)); err != nil {
+			return err
+		}
 	}
 	masked := r.WithShow(false)
 	rep := report.Report{
 		Title: "pull-trace --client kubelet " + kr.Image, OK: res.Verdict == flow.VerdictOK,
 		Verdict: string(res.Verdict), Summary: res.Summary,
-		Diagnoses: append(append([]diagnose.Diagnosis{}, findings...), res.Diagnoses...),
-		JSON:      render.NewKubeletPullDoc(kr, res, findings, masked, false),
+		Diagnoses: append(append(append([]diagnose.Diagnosis{}, findings...), plugins.AllDiagnoses()...), res.Diagnoses...),
+		JSON:      kubeletReportDoc(kr, res, findings, plugins, masked),
 		Client:    "kubelet (containerd's CRI)",
 	}
 	for _, a := range res.Attempts {

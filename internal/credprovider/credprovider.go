@@ -32,6 +32,9 @@ type Options struct {
 	// env: the kubelet passes its own whole environment (kubernetes#102750),
 	// regauth passes its own.
 	Environ []string
+	// NoRun does the start-up checks only: the kubelet asks the plugins
+	// only once it could read the pod's pull Secrets.
+	NoRun bool
 }
 
 // Result is the plugins' part of the kubelet's pull of one image.
@@ -130,6 +133,9 @@ func Evaluate(ctx context.Context, cfg *cp.Config, image string, o Options) *Res
 	if res.NotStarted != "" {
 		return res.finish()
 	}
+	if o.NoRun {
+		return res.finish()
+	}
 	matched := 0
 	for i := range res.Providers {
 		p := &res.Providers[i]
@@ -159,6 +165,23 @@ func Evaluate(ctx context.Context, cfg *cp.Config, image string, o Options) *Res
 			"no credential provider's matchImages match %s, so no plugin runs for it (%s)", image, strings.Join(whys, "; ")), ""))
 	}
 	return res.finish()
+}
+
+// PluginKeyring is the plugins' keyring, nil without plugins.
+func (res *Result) PluginKeyring() *keyring.Keyring {
+	if res == nil {
+		return nil
+	}
+	return res.Keyring
+}
+
+// AllDiagnoses is the config's and the runs' diagnoses, none without
+// plugins.
+func (res *Result) AllDiagnoses() []diagnose.Diagnosis {
+	if res == nil {
+		return nil
+	}
+	return res.Diagnoses
 }
 
 func (res *Result) finish() *Result {

@@ -28,6 +28,9 @@ type KubeletPullDoc struct {
 	Diagnoses     []diagnose.Diagnosis `json:"diagnoses"`
 	// Findings are the pull Secrets' and node config's own.
 	Findings []diagnose.Diagnosis `json:"findings"`
+	// CredentialProviders is the kubelet's plugins, with
+	// --credential-provider-config.
+	CredentialProviders *CredProviderDoc `json:"credential_providers,omitempty"`
 }
 
 // KubeletAttemptDoc is one attempt: which credential, and its trace.
