@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 
 	"github.com/regauth/regauth/internal/diagnose"
 )
@@ -175,6 +178,12 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 			req.Header.Del("Authorization")
 			why = fmt.Sprintf("Authorization not sent: the chain left %s, and %s drops it at any change of scheme, host or port", origin(ireq.URL), e.clientName())
 		}
+		if userinfoAuth(req.Header, next) {
+			if pw, ok := next.User.Password(); ok {
+				e.opts.Redactor.AddBasic(next.User.Username(), pw)
+			}
+			why = "Authorization sent: the Location carries user:password, and Go's client turns it into Basic credentials"
+		}
 		if strings.EqualFold(prev.Scheme, "https") && strings.EqualFold(next.Scheme, "http") {
 			msg := fmt.Sprintf("%s redirected an https request to plain http (%s)", prev.Host, next.Redacted())
 			if req.Header.Get("Authorization") != "" {
@@ -250,7 +259,9 @@ func copyHeaders(dst, first http.Header, copied string, stripSensitive, stripBod
 // sameDomainOrSub is Go's shouldCopyHeaderOnRedirect: the hop's hostname
 // (port ignored) is the first request's or a subdomain of it.
 func sameDomainOrSub(initial, dest *url.URL) bool {
-	sub, parent := strings.ToLower(dest.Hostname()), strings.ToLower(initial.Hostname())
+	// Go compares the IDNA ASCII form, which leaves an ASCII name as it is:
+	// case counts ("REG.example" is another host to it).
+	sub, parent := idnaASCII(dest.Hostname()), idnaASCII(initial.Hostname())
 	if sub == parent {
 		return true
 	}
@@ -258,6 +269,32 @@ func sameDomainOrSub(initial, dest *url.URL) bool {
 		return false
 	}
 	return sub[len(sub)-len(parent)-1] == '.'
+}
+
+// idnaASCII is net/http's: a name in ASCII as it is, another in its
+// punycode form (golang.org/x/net/idna's Lookup profile, as net/http uses).
+func idnaASCII(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			if a, err := idna.Lookup.ToASCII(v); err == nil {
+				return a
+			}
+			return v
+		}
+	}
+	return v
+}
+
+// userinfoAuth is Go's Client.send: a URL with userinfo and no
+// Authorization gets Basic credentials from it. It says whether it did.
+func userinfoAuth(h http.Header, u *url.URL) bool {
+	if u.User == nil || h.Get("Authorization") != "" {
+		return false
+	}
+	pw, _ := u.User.Password()
+	r := &http.Request{Header: h}
+	r.SetBasicAuth(u.User.Username(), pw)
+	return true
 }
 
 // refererFor is Go's refererForURL: the last URL without userinfo, never
