@@ -224,3 +224,18 @@ func TestPullTracePodmanBlockedAndNoSearch(t *testing.T) {
 	bad := writeFile(t, dir, "bad.conf", "[[registry]]\nlocation = \"https://quay.io\"\n")
 	c.run("pull-trace", "quay.io/a/b", "--client", "podman", "--registries-conf", bad).wantCode(t, 2).wantOneLineError(t, "pull-trace", "REGCONF_INVALID", "URI schemes are not supported")
 }
+
+// CONTAINERS_REGISTRIES_CONF names the file; insecure = true tries https
+// without verification, then http.
+func TestPullTracePodmanEnvConfInsecure(t *testing.T) {
+	sb := mirrorSandbox(t, true, "library/hello:latest")
+	c := traceCLI(t)
+	dir := t.TempDir()
+	c.env["CONTAINERS_REGISTRIES_CONF"] = writeFile(t, dir, "registries.conf", fmt.Sprintf("[[registry]]\nlocation = %q\ninsecure = true\n", sb.Host()))
+	r := c.run("pull-trace", sb.Host()+"/library/hello", "--client", "podman", "--registries-conf-dir", t.TempDir(), "--no-color").wantCode(t, 0)
+	for _, want := range []string{"REGCONF_INSECURE", "(insecure: TLS not verified)", "│ 2 │ http fallback", "from http://" + sb.Host()} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+}

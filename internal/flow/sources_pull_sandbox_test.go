@@ -118,3 +118,24 @@ func TestPullFromSourcesAllFailContainersWording(t *testing.T) {
 		t.Errorf("a blocked source was pulled")
 	}
 }
+
+// An insecure registry's http endpoint is tried only after https got no
+// answer at all.
+func TestPullFromSourcesHTTPFallbackOnlyAfterTransportError(t *testing.T) {
+	_, primary, src := sourcesFixture(t)
+	alice := Credentials{Username: "alice", Password: primary.Users()["alice"], Source: "test"}
+	https := src(primary, "primary", alice)
+	https.Registry = "https://" + primary.Host()
+	fallback := src(primary, "http fallback", alice)
+	fallback.AfterTransportError = true
+	res := PullFromSources(context.Background(), Options{Timeout: DefaultTimeout}, PullRequest{}, "Docker", []PullSource{https, fallback}, DockerSourceErrors)
+	if res.Answered != 2 || res.Attempts[0].Trace.Verdict != VerdictTransport {
+		t.Fatalf("answered %d: %s", res.Answered, res.Summary)
+	}
+	// When the first endpoint answers (here: refuses), http is not tried.
+	wrong := src(primary, "primary", Credentials{Username: "alice", Password: "wrong-Synth3tic", Source: "test"})
+	res = PullFromSources(context.Background(), Options{Timeout: DefaultTimeout}, PullRequest{}, "Docker", []PullSource{wrong, fallback}, DockerSourceErrors)
+	if len(res.Attempts) != 1 || res.Skipped[1] == "" || res.Verdict != VerdictRefused {
+		t.Errorf("attempts %d skipped %v verdict %s", len(res.Attempts), res.Skipped, res.Verdict)
+	}
+}
