@@ -69,6 +69,19 @@ one succeeds, and the trace ends with the events kubectl describe pod shows (the
 kubelet's error for every attempt, ErrImagePull, ImagePullBackOff). With no
 matching credential the kubelet pulls anonymously, and so does the replay.
 
+--credential-provider-config FILE --credential-provider-bin DIR (the kubelet's
+--image-credential-provider-config and --image-credential-provider-bin-dir) adds the
+kubelet's credential-provider plugins: the CredentialProviderConfig is checked as the
+kubelet checks it at start-up (a fault there, or a plugin missing from DIR, and the
+kubelet does not start), each provider's matchImages are matched against the image
+(and the table says why not), and every matching plugin is run as DIR/NAME with its
+args, regauth's environment plus the config's env, and a CredentialProviderRequest on
+stdin, killed after --credential-provider-timeout (1m, the kubelet's). The run shows
+exit status, latency, stderr and the response with its passwords masked; the
+credentials it returns join the keyring after the pull Secrets and the node config
+(source "plugin NAME"), as the kubelet orders them. A plugin that fails, hangs or
+answers badly is dropped with the line the kubelet logs, and the pull goes on without it.
+
 --client docker (and docker-containerd) reads --daemon-config FILE (default
 /etc/docker/daemon.json; a missing default file is no error): for a Docker Hub image
 each registry-mirrors entry is tried before registry-1.docker.io, a failure moving on
@@ -115,6 +128,9 @@ const pullTraceExample = `  # credentials from ~/.docker/config.json, as docker 
   kubectl get secret regcred -o yaml > regcred.yaml
   regauth pull-trace registry.example.com/team/app:2 --client kubelet --pull-secret regcred.yaml
   regauth pull-trace registry.example.com/team/app:2 --client kubelet --pull-secret old.yaml --pull-secret new.yaml --node-config /var/lib/kubelet/config.json
+
+  # does the node's credential-provider plugin (ECR, ACR, GAR) give the kubelet credentials?
+  regauth pull-trace 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:2 --client kubelet --credential-provider-config /etc/kubernetes/credential-provider.yaml --credential-provider-bin /usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec
 
   # Debian's containerd 1.6 rather than current 2.x
   regauth pull-trace 127.0.0.1:5000/library/hello --plain-http --client containerd@1.6
