@@ -123,6 +123,10 @@ func podmanSources(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) (*
 				if short || len(cands.Refs) > 1 {
 					add[i].Candidate = cand
 				}
+				if cands.How == "unqualified-search" && add[i].Role == "primary" {
+					add[i].Role = fmt.Sprintf("search registry %d", ci+1)
+					add[i].Label = fmt.Sprintf("search registry %d: %s", ci+1, s.Reference)
+				}
 				switch {
 				case s.Mirror:
 					add[i].FailCode = diagnose.RegConfMirrorFailed

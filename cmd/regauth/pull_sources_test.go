@@ -160,10 +160,10 @@ func TestPullTracePodmanSearchRegistriesInOrder(t *testing.T) {
 		"podman's sources for private/app",
 		"unqualified-search-registries: " + first.Host() + ", " + second.Host(),
 		`Resolving "private/app" using unqualified-search registries (` + conf + ")",
-		"Attempt 1 of 2: primary " + first.Host() + "/private/app:latest",
-		"Attempt 2 of 2: primary " + second.Host() + "/private/app:latest",
+		"Attempt 1 of 2: search registry 1: " + first.Host() + "/private/app:latest",
+		"Attempt 2 of 2: search registry 2: " + second.Host() + "/private/app:latest",
 		"auth files: 1. " + authFile + " (REGISTRY_AUTH_FILE (podman searches no further)): used",
-		"OK the pull would succeed from primary " + second.Host() + "/private/app:latest (attempt 2 of 2)",
+		"OK the pull would succeed from search registry 2: " + second.Host() + "/private/app:latest (attempt 2 of 2)",
 		"REGCONF_SEARCH_EARLIER_FAILED",
 	}
 	at := 0
