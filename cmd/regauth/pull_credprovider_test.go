@@ -54,6 +54,7 @@ func TestPullTraceKubeletCredentialProviderSucceeds(t *testing.T) {
 	// The plugin keeps its request and environment for the test to read.
 	cfg, bin := pluginDir(t, host, `cat > "$(dirname "$0")/request"
 echo "mode=$PROVIDER_MODE arg=$1" >&2
+echo "debug: got password `+pw+` for alice" >&2
 echo '`+pluginResponse(cpV1, host, "alice", pw)+`'
 `, 0o755)
 	args := []string{"pull-trace", host + "/private/secret:v1", "--client", "kubelet", "--plain-http", "--credential-provider-config", cfg, "--credential-provider-bin", bin}
@@ -67,7 +68,7 @@ echo '`+pluginResponse(cpV1, host, "alice", pw)+`'
 		"environment: regauth's own environment (the kubelet passes its own), then the config's PROVIDER_MODE",
 		`stdin:       {"kind":"CredentialProviderRequest","apiVersion":"` + cpV1 + `","image":"` + host + `/private/secret"}`,
 		"result:      exit 0 after ",
-		"stderr:      mode=sandbox arg=get-credentials",
+		"stderr:      mode=sandbox arg=get-credentials debug: got password <password len=",
 		"response:    " + cpV1 + " CredentialProviderResponse, cacheKeyType Registry, cacheDuration 5m",
 		"auth " + host + ": user alice, password <password len=",
 		"OK the kubelet takes its credentials; cached 5m0s (the response's cacheDuration), for every image on " + host,
@@ -127,7 +128,7 @@ echo '`+pluginResponse(cpV1, host, "alice", pw)+`'
 		t.Fatalf("doc: %+v", doc)
 	}
 	run := cp.Runs[0]
-	if !run.OK || run.ExitCode != 0 || run.Stderr != "mode=sandbox arg=get-credentials" || run.Response.CacheKeyType != "Registry" ||
+	if !run.OK || run.ExitCode != 0 || !strings.HasPrefix(run.Stderr, "mode=sandbox arg=get-credentials\ndebug: got password <password len=") || run.Response.CacheKeyType != "Registry" ||
 		len(run.Response.Auth) != 1 || run.Response.Auth[0].Username != "alice" || !strings.HasPrefix(run.Response.Auth[0].Password, "<password len=") {
 		t.Errorf("run: %+v", run)
 	}
@@ -255,5 +256,47 @@ func TestPullTraceKubeletCredentialProviderFlagsRefused(t *testing.T) {
 			r := newCLI(t).run(append([]string{"pull-trace", "registry.example.com/app:1"}, c.args...)...).wantCode(t, 2)
 			r.wantOneLineError(t, "pull-trace", c.mentions...)
 		})
+	}
+}
+
+// A config the kubelet refuses at start-up means no kubelet: nothing runs
+// and nothing is pulled. A directory is read file by file, in order.
+func TestPullTraceKubeletCredentialProviderKubeletDoesNotStart(t *testing.T) {
+	sb := pullSandbox(t, sandbox.LikeHarbor)
+	host := sb.Host()
+	cfg, bin := pluginDir(t, host, "touch \"$(dirname \"$0\")/ran\"\n", 0o755)
+	data, _ := os.ReadFile(cfg)
+	dir := t.TempDir()
+	// The provider's apiVersion copied from the file's own: a common slip.
+	writeFile(t, dir, "10-good.yaml", string(data))
+	writeFile(t, dir, "20-bad.yml", strings.NewReplacer("test-provider", "second", "apiVersion: "+cpV1, "apiVersion: kubelet.config.k8s.io/v1").Replace(string(data)))
+	writeFile(t, dir, "README", "not read")
+	for _, format := range []string{"text", "json"} {
+		r := traceCLI(t).run("pull-trace", host+"/private/secret:v1", "--client", "kubelet", "--plain-http",
+			"--credential-provider-config", dir, "--credential-provider-bin", bin, "--no-color", "-o", format).wantCode(t, 1)
+		for _, w := range []string{
+			"CREDPROVIDER_API_VERSION",
+			filepath.Join(dir, "20-bad.yml") + `: providers[0] (second) apiVersion \"kubelet.config.k8s.io/v1\" is not supported`,
+			"the kubelet does not start: failed to validate credential provider config",
+		} {
+			if format == "text" {
+				w = strings.ReplaceAll(w, `\"`, `"`)
+			}
+			if !strings.Contains(r.out, w) {
+				t.Errorf("%s output lacks %q:\n%s", format, w, r.out)
+			}
+		}
+		if format == "text" && !strings.Contains(r.out, "KUBELET DOES NOT START") {
+			t.Errorf("text:\n%s", r.out)
+		}
+		if format == "json" && !strings.Contains(r.out, `"kubelet_does_not_start": "the kubelet does not start`) {
+			t.Errorf("json:\n%s", r.out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(bin, "ran")); err == nil {
+		t.Errorf("a plugin ran though the kubelet does not start")
+	}
+	if n := len(sb.Requests()); n != 0 {
+		t.Errorf("the sandbox saw %d requests from a kubelet that does not start", n)
 	}
 }

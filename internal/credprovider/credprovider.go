@@ -104,8 +104,9 @@ func Evaluate(ctx context.Context, cfg *cp.Config, image string, o Options) *Res
 	res := &Result{Config: cfg.Path, BinDir: o.BinDir, Image: image, Providers: []Provider{}, Runs: []Run{},
 		Diagnoses: append([]diagnose.Diagnosis{}, cfg.Findings...), Keyring: keyring.New("plugin")}
 	for _, p := range cfg.Providers {
+		m := cp.Match(p, image)
 		res.Providers = append(res.Providers, Provider{Name: p.Name, APIVersion: p.APIVersion,
-			Path: filepath.Join(o.BinDir, p.Name), Match: cp.Match(p, image), Spec: p})
+			Path: filepath.Join(o.BinDir, p.Name), Match: m, Why: m.Why(), Spec: p})
 	}
 	if errs := cfg.StartupErrors(); len(errs) > 0 {
 		res.NotStarted = fmt.Sprintf("the kubelet does not start: failed to validate credential provider config (%d error(s), first: %s)", len(errs), errs[0].Message)
@@ -139,7 +140,6 @@ func Evaluate(ctx context.Context, cfg *cp.Config, image string, o Options) *Res
 	matched := 0
 	for i := range res.Providers {
 		p := &res.Providers[i]
-		p.Why = p.Match.Why()
 		if !p.Match.Matched {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/regauth/regauth/internal/credprovider"
+	"github.com/regauth/regauth/internal/diagnose"
 	"github.com/regauth/regauth/internal/redact"
 )
 
@@ -19,6 +20,8 @@ type CredProviderDoc struct {
 	NotStarted string                  `json:"kubelet_does_not_start,omitempty"`
 	Providers  []credprovider.Provider `json:"providers"`
 	Runs       []CredProviderRunDoc    `json:"runs"`
+	// Diagnoses are the config's and the runs' findings.
+	Diagnoses []diagnose.Diagnosis `json:"diagnoses"`
 }
 
 // CredProviderRunDoc is one run; the response's passwords are masked.
@@ -51,7 +54,8 @@ func NewCredProviderDoc(res *credprovider.Result, r *redact.Redactor) *CredProvi
 		return nil
 	}
 	d := &CredProviderDoc{Config: res.Config, BinDir: res.BinDir, Image: res.Image,
-		NotStarted: r.String(redact.OneLine(res.NotStarted)), Providers: res.Providers, Runs: []CredProviderRunDoc{}}
+		NotStarted: r.String(redact.OneLine(res.NotStarted)), Providers: res.Providers, Runs: []CredProviderRunDoc{},
+		Diagnoses: maskDiagnoses(res.Diagnoses, r)}
 	for _, run := range res.Runs {
 		rd := CredProviderRunDoc{Run: run, Stderr: r.String(redact.Printable(run.Stderr)), KubeletLog: r.String(redact.OneLine(run.KubeletLog))}
 		if resp := run.Response; resp != nil {
