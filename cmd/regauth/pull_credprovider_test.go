@@ -178,7 +178,7 @@ func TestPullTraceKubeletCredentialProviderFaults(t *testing.T) {
 	}{
 		{name: "bad JSON", script: "echo 'password=" + secret + "'\n", code: 1, ran: true, says: []string{
 			"CREDPROVIDER_RESPONSE_INVALID", "error reading GVK from response: invalid character", "DROPPED the kubelet logs: Failed getting credential from external registry credential provider",
-			"KEYRING_NO_MATCH", "Error: ImagePullBackOff"}},
+			"KEYRING_NO_MATCH: no credential in the pull Secrets, the node config or the credential-provider plugins' answers matches", "Error: ImagePullBackOff"}},
 		{name: "wrong apiVersion", script: "echo '" + pluginResponse("credentialprovider.kubelet.k8s.io/v1beta1", host, "alice", secret) + "'\n", code: 1, ran: true, says: []string{
 			"CREDPROVIDER_RESPONSE_API_VERSION", "apiVersion from credential plugin response did not match expected apiVersion:" + cpV1 + ", actual apiVersion:credentialprovider.kubelet.k8s.io/v1beta1"}},
 		{name: "non-zero exit", script: "echo 'no cloud identity here' >&2\nexit 3\n", code: 1, ran: true, says: []string{

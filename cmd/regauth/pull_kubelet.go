@@ -227,6 +227,7 @@ func runKubeletPull(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) e
 				Username: c.Username, Password: c.Password, Source: fmt.Sprintf("%s, registry %q", c.Source, c.Key)}})
 		}
 		res = flow.KubeletPull(cmd.Context(), opts, req, creds)
+		plugins.NameInNoMatch(res.Diagnoses)
 	}
 	return emitKubeletPull(o, kr, res, src.findings, plugins, r)
 }

@@ -184,6 +184,20 @@ func (res *Result) AllDiagnoses() []diagnose.Diagnosis {
 	return res.Diagnoses
 }
 
+// NameInNoMatch words the kubelet's KEYRING_NO_MATCH to include the
+// plugins, whose answers are part of the keyring that matched nothing.
+func (res *Result) NameInNoMatch(ds []diagnose.Diagnosis) {
+	if res == nil {
+		return
+	}
+	for i := range ds {
+		if ds[i].Code == diagnose.KeyringNoMatch {
+			ds[i].Message = strings.Replace(ds[i].Message, "in the pull Secrets or the node config matches",
+				"in the pull Secrets, the node config or the credential-provider plugins' answers matches", 1)
+		}
+	}
+}
+
 func (res *Result) finish() *Result {
 	diagnose.Sort(res.Diagnoses)
 	return res
