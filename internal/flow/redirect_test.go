@@ -163,7 +163,7 @@ func TestRedirectLoop(t *testing.T) {
 	o, req := pullFakeOpts(t, reg, "app:1", false)
 	o.Profile = profileNamed(t, "containerd@1.6.20")
 	pt, _ := Pull(context.Background(), o, req)
-	want := fmt.Sprintf(`failed to do request: Head "/v2/app/manifests/1": stopped after 10 redirects`)
+	want := `failed to do request: Head "/v2/app/manifests/1": stopped after 10 redirects`
 	if pt.Client == nil || !strings.Contains(pt.Client.Error, want) {
 		t.Errorf("containerd's error should carry Go's: %q\nwant it to contain %q", pt.Client.Error, want)
 	}
