@@ -90,7 +90,7 @@ func CredProviderText(w io.Writer, res *credprovider.Result, r *redact.Redactor,
 		default:
 			runs = "no: " + pr.Why
 		}
-		rows = append(rows, []string{pr.Name, pr.APIVersion, strings.Join(pr.Spec.MatchImages, " "), runs})
+		rows = append(rows, []string{orDash(pr.Name), orDash(pr.APIVersion), orDash(strings.Join(pr.Spec.MatchImages, " ")), runs})
 	}
 	if len(rows) > 0 {
 		if err := Table(w, []string{"PROVIDER", "API VERSION", "MATCHIMAGES", "RUNS FOR " + res.Image}, rows); err != nil {
@@ -98,7 +98,7 @@ func CredProviderText(w io.Writer, res *credprovider.Result, r *redact.Redactor,
 		}
 	}
 	if res.NotStarted != "" {
-		p.line("%s %s", st.Red("KUBELET DOES NOT START"), r.String(redact.OneLine(res.NotStarted)))
+		p.line("%s %s", st.Red("KUBELET DOES NOT START:"), r.String(redact.OneLine(strings.TrimPrefix(res.NotStarted, "the kubelet does not start: "))))
 		p.line("  no plugin runs and no pod starts on this node, so nothing is pulled")
 	}
 	for _, run := range res.Runs {
