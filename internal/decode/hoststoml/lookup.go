@@ -258,9 +258,9 @@ func (res *Resolution) checkFiles(fsys FS) {
 			if _, err := fsys.Stat(f); err != nil {
 				msg := fmt.Sprintf("%s (for %s, %s) cannot be read: %s; containerd fails every pull of %s with \"unable to read CA cert\" or \"unable to read CERT file\" before sending a request", f, h.URL(), h.Source, unwrap(err), res.Registry)
 				res.Findings = append(res.Findings, diagnose.New(diagnose.HostsFileMissing, msg, ""))
-				if res.Fatal == "" {
-					res.Fatal = fmt.Sprintf("unable to read %q: %s", f, unwrap(err))
-				}
+				// containerd stops at the first file it cannot read.
+				res.Fatal = fmt.Sprintf("unable to read %q: %s", f, unwrap(err))
+				return
 			}
 		}
 	}
