@@ -22,6 +22,7 @@ type pullTraceOptions struct {
 	CompareAnonymous bool
 	kubelet          kubeletFlags
 	sources          sourcesFlags
+	containerd       containerdFlags
 }
 
 const pullTraceLong = `Replay what "docker pull IMAGE" sends, step by step, and say why it would fail:
@@ -164,6 +165,7 @@ func newPullTraceCmd(g *GlobalOptions) *cobra.Command {
 	addReportFlags(cmd, &o.flags.Report)
 	addKubeletFlags(cmd, &o.kubelet)
 	addSourcesFlags(cmd, &o.sources)
+	addContainerdFlags(cmd, &o.containerd)
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Push, "push", false, "request pull,push as docker push does and check the grant (nothing is written)")
 	fl.BoolVar(&o.Blob, "blob", false, "also fetch the image config blob, following redirects")
@@ -187,12 +189,18 @@ func runPullTrace(cmd *cobra.Command, o *pullTraceOptions) error {
 	if err := o.checkSourcesFlags(cmd); err != nil {
 		return err
 	}
+	if err := o.checkContainerdFlags(cmd); err != nil {
+		return err
+	}
 	ref, err := imageref.Parse(o.Image)
 	if err != nil {
 		return badInput(err)
 	}
 	if o.kubelet.used() {
 		return runKubeletPull(cmd, o, ref)
+	}
+	if o.containerd.used() {
+		return runContainerdHosts(cmd, o, ref)
 	}
 	if handled, err := runSourcesPull(cmd, o, ref); handled || err != nil {
 		return err

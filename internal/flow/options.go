@@ -49,6 +49,9 @@ type Options struct {
 	// ClientNote says why this profile was chosen ("Docker 20.10.24 at
 	// unix:///var/run/docker.sock uses the classic image store").
 	ClientNote string
+	// Route is one host of containerd's host list (hosts.toml): its API
+	// root, ?ns= and static headers go on the requests (hosts_route.go).
+	Route *HostRoute
 }
 
 func (o *Options) defaults() {

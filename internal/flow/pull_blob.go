@@ -94,6 +94,7 @@ func (p *puller) fetchBlob(ctx context.Context, dgst, platform string) bool {
 	br := &BlobResult{Digest: dgst, Platform: platform}
 	p.rep.Blob = br
 	req, _ := http.NewRequest(http.MethodGet, p.base+"/v2/"+p.req.Image.Repository+"/blobs/"+dgst, nil)
+	p.routeRegistry(req)
 	if p.auth != "" {
 		req.Header.Set("Authorization", p.auth)
 	}

@@ -33,6 +33,7 @@ func (p *puller) apiRequest(ctx context.Context, kind StepKind, method, url, tit
 	for k, vs := range p.prof.Headers {
 		req.Header[k] = append([]string(nil), vs...)
 	}
+	p.routeRegistry(req)
 	if p.auth != "" {
 		req.Header.Set("Authorization", p.auth)
 	}
@@ -51,7 +52,11 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 	rule := p.prof.Manifest
 	who := p.clientName()
 	if img.ByDigest() {
-		st, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Digest), fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who), rule.Accept)
+		accept, title := rule.Accept, fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who)
+		if len(p.req.FetchAccept) > 0 {
+			accept, title = p.req.FetchAccept, fmt.Sprintf("Fetch the manifest by the digest another host resolved, as %s's fetcher does", who)
+		}
+		st, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Digest), title, accept)
 		return ok && p.readManifest(st, img.Digest, "")
 	}
 	if rule.Sequence == GetTag {
@@ -74,6 +79,10 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 			return false
 		}
 		head.Notes = append(head.Notes, fmt.Sprintf("the answer names the digest: %s fetches the manifest by that digest next", who))
+		if p.req.ResolveOnly {
+			p.stop(VerdictOK, fmt.Sprintf("%s resolved to %s", img.Tag, dgst))
+			return false
+		}
 		if rule.FreshAuthPerFetch && p.handler != "" {
 			// ctr and the CRI build the fetcher's hosts anew: no handler.
 			p.auth, p.handler = "", ""

@@ -19,6 +19,11 @@ type PullRequest struct {
 	// OS and Arch choose the entry of an index --blob follows (a daemon
 	// picks its own platform); default linux and this machine's arch.
 	OS, Arch string
+	// ResolveOnly stops after a HEAD that names the digest (containerd's
+	// resolve, host by host); FetchAccept is the Accept of a GET by
+	// digest when another host resolved it (hosts_pull.go).
+	ResolveOnly bool
+	FetchAccept []string
 }
 
 // PullReport is what a pull trace found beyond its steps.

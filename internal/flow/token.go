@@ -221,6 +221,7 @@ func (e *engine) getToken(ctx context.Context, realm *url.URL, service string, s
 	}
 	u.RawQuery = q.Encode()
 	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	e.routeToken(req)
 	title := "Request a token"
 	if withBasic {
 		req.SetBasicAuth(cred.user, cred.secret)
@@ -250,6 +251,7 @@ func (e *engine) postToken(ctx context.Context, realm *url.URL, service string, 
 	}
 	body := form.Encode()
 	req, _ := http.NewRequest(http.MethodPost, realm.String(), strings.NewReader(body))
+	e.routeToken(req)
 	req.Header.Set("Content-Type", orDefault(rule.PostContentType, "application/x-www-form-urlencoded"))
 	return e.send(ctx, StepToken, title, req)
 }
