@@ -176,8 +176,9 @@ func (o *pullTraceOptions) hostCredentials(base flow.Options, cri *hoststoml.CRI
 			return c
 		case "kubelet":
 			if given {
-				c.Source += " (the CRI hands the kubelet's credentials to every host)"
-				return c
+				k := c
+				k.Source += " (the CRI hands the kubelet's credentials to every host)"
+				return k
 			}
 			if cri != nil {
 				if u, s, ok := cri.Credentials(h.Host); ok {
@@ -191,10 +192,11 @@ func (o *pullTraceOptions) hostCredentials(base flow.Options, cri *hoststoml.CRI
 			}
 			return flow.Credentials{Source: fmt.Sprintf("none: no kubelet credentials and no registry.configs.%q.auth", h.Host)}
 		}
+		k := c
 		if given {
-			c.Source += " (ctr offers the same credentials to every host)"
+			k.Source += " (ctr offers the same credentials to every host)"
 		}
-		return c
+		return k
 	}
 }
 

@@ -54,7 +54,7 @@ func (p *puller) pullManifest(ctx context.Context) bool {
 	if img.ByDigest() {
 		accept, title := rule.Accept, fmt.Sprintf("Fetch the manifest by digest (a digest reference: %s sends no HEAD)", who)
 		if len(p.req.FetchAccept) > 0 {
-			accept, title = p.req.FetchAccept, fmt.Sprintf("Fetch the manifest by the digest another host resolved, as %s's fetcher does", who)
+			accept, title = p.req.FetchAccept, fmt.Sprintf("Fetch the manifest by the digest the resolve named, as %s's fetcher does (host by host)", who)
 		}
 		st, ok := p.registryRequest(ctx, StepManifest, http.MethodGet, p.manifestPath(img.Digest), title, accept)
 		return ok && p.readManifest(st, img.Digest, "")
