@@ -21,9 +21,13 @@ import (
 
 // traceFlags are the flags every command that talks to a registry shares.
 type traceFlags struct {
-	Username            string
-	Password            string
-	PasswordStdin       bool
+	Username      string
+	Password      string
+	PasswordStdin bool
+	// stdinPassword is the password once read: a command that resolves
+	// credentials more than once (each source of a registries.conf) reads
+	// standard input only the first time.
+	stdinPassword       *string
 	Anonymous           bool
 	OAuth               bool
 	PlainHTTP           bool
@@ -116,11 +120,15 @@ func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host str
 	}
 	if f.Username != "" {
 		pw := f.Password
-		if f.PasswordStdin {
-			var err error
-			if pw, err = readPasswordStdin(g.deps.In); err != nil {
+		if f.PasswordStdin && f.stdinPassword == nil {
+			read, err := readPasswordStdin(g.deps.In)
+			if err != nil {
 				return flow.Credentials{}, badInput(err)
 			}
+			f.stdinPassword = &read
+		}
+		if f.stdinPassword != nil {
+			pw = *f.stdinPassword
 		}
 		r.AddBasic(f.Username, pw)
 		src := "flags"
