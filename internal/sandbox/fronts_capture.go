@@ -91,6 +91,15 @@ func jsonBytes(v any) []byte {
 	return append(b, '\n')
 }
 
+// tokenField is where a token reply puts the token: access_token for an
+// OAuth2 POST, token for the token GET.
+func tokenField(r *http.Request) string {
+	if r.Method == http.MethodPost {
+		return "access_token"
+	}
+	return "token"
+}
+
 // tokenOf reads the token of a token service's JSON reply.
 func tokenOf(b []byte) string {
 	var rep tokenResponse

@@ -68,7 +68,9 @@ func (g *opaqueTokens) serveToken(w http.ResponseWriter, r *http.Request, ts htt
 		g.mu.Lock()
 		g.jwt[opaque] = jwt
 		g.mu.Unlock()
-		c.setBody("application/json", jsonBytes(map[string]string{"token": opaque}))
+		// An OAuth2 POST is answered in its own field (containerd reads
+		// access_token from it).
+		c.setBody("application/json", jsonBytes(map[string]string{tokenField(r): opaque}))
 	}
 	c.send(w, r)
 }

@@ -32,7 +32,7 @@ func (s *Sandbox) gitlabTokenHost() http.Handler {
 		case http.StatusOK:
 			var rep tokenResponse
 			if json.Unmarshal(c.body.Bytes(), &rep) == nil {
-				c.setBody("application/json", jsonBytes(map[string]any{"token": rep.Token, "expires_in": rep.ExpiresIn, "issued_at": rep.IssuedAt}))
+				c.setBody("application/json", jsonBytes(map[string]any{tokenField(r): cmpOr(rep.Token, rep.AccessToken), "expires_in": rep.ExpiresIn, "issued_at": rep.IssuedAt}))
 			}
 		}
 		c.send(w, r)
