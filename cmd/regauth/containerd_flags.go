@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -40,7 +41,9 @@ mirror carry ?ns=REGISTRY, each host its own headers and TLS. Credentials: ctr
 offers the same ones to every host, the CRI the kubelet's to every host (without
 them, registry.configs."HOST".auth of the host asked), Docker's containerd store
 only to the registry itself. --containerd-config FILE reads config.toml's CRI
-registry section (config_path, configs, the deprecated mirrors).`
+registry section (config_path, configs, the deprecated mirrors). With --client
+kubelet and --pull-secret, each credential the kubelet tries goes over the whole
+host list in turn.`
 
 const containerdHostsExample = `
 
@@ -48,7 +51,10 @@ const containerdHostsExample = `
   regauth pull-trace mirrored.example.com/app:1 --client containerd --containerd-hosts-dir ./certs.d
 
   # the node's own configuration, as the CRI reads it
-  regauth pull-trace docker.io/library/alpine --client kubelet --containerd-config /etc/containerd/config.toml`
+  regauth pull-trace docker.io/library/alpine --client kubelet --containerd-config /etc/containerd/config.toml
+
+  # the pod's pull: its Secret, the node's hosts.toml, every request, the events
+  regauth pull-trace registry.example.com/app:1 --client kubelet --pull-secret regcred.yaml --containerd-hosts-dir /etc/containerd/certs.d`
 
 func addContainerdFlags(cmd *cobra.Command, f *containerdFlags) {
 	cmd.Long += containerdHostsHelp
@@ -81,8 +87,8 @@ func (o *pullTraceOptions) checkContainerdFlags(cmd *cobra.Command) error {
 		return usageErr("%s is containerd's host configuration, which %s does not read: add --client containerd, kubelet or docker-containerd", name, who)
 	case n == "docker-containerd" && f.Config != "":
 		return usageErr("--containerd-config is the CRI's configuration, which Docker does not read: drop it (Docker reads hosts.toml under /etc/docker/certs.d: pass --containerd-hosts-dir /etc/docker/certs.d)")
-	case o.kubelet.used():
-		return usageErr("%s with --pull-secret/--node-config is not supported yet: run them separately", name)
+	case o.kubelet.used() && o.profileName() != "kubelet":
+		return usageErr("--pull-secret/--node-config are the kubelet's: add --client kubelet")
 	case o.Push:
 		return usageErr("%s replays containerd's pull: drop --push", name)
 	case o.CompareAnonymous:
@@ -100,6 +106,45 @@ func (o *pullTraceOptions) profileName() string {
 
 // runContainerdHosts is pull-trace with containerd's host configuration.
 func runContainerdHosts(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) error {
+	in, res, cri, err := o.containerdHosts(ref)
+	if err != nil {
+		return err
+	}
+	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
+	if err != nil {
+		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
+	}
+	base, r, err := o.flags.engineOptions(cmd.Context(), o.g, ref.Registry, ep)
+	if err != nil {
+		return err
+	}
+	pull := o.hostsPull(res, cri, ep.Host, r)
+	hr := pull(cmd.Context(), base, flow.PullRequest{Image: ref, Blob: o.Blob})
+	return emitHostsPull(o, in, hr, r)
+}
+
+// hostsPull is one pull over the host list with the options' credentials,
+// as the client hands them to each host.
+func (o *pullTraceOptions) hostsPull(res *hoststoml.Resolution, cri *hoststoml.CRIConfig, upstream string, r *redact.Redactor) flow.HostsPull {
+	for _, h := range res.Hosts {
+		for k, vs := range h.Header {
+			for _, v := range vs {
+				learnHeader(r, k, v)
+			}
+		}
+	}
+	return func(ctx context.Context, base flow.Options, req flow.PullRequest) *flow.HostsResult {
+		env := flow.HostEnv{Credentials: o.hostCredentials(base, cri, upstream, r)}
+		if o.g.deps.Transport == nil {
+			env.Transport = func(h hoststoml.Host) (http.RoundTripper, error) { return o.hostTransport(h) }
+		}
+		return flow.PullHosts(ctx, base, req, res, env)
+	}
+}
+
+// containerdHosts reads the host configuration for ref: the CRI config if
+// given, then the host directory, as containerd looks them up.
+func (o *pullTraceOptions) containerdHosts(ref imageref.Ref) (render.HostsInput, *hoststoml.Resolution, *hoststoml.CRIConfig, error) {
 	g := o.g
 	f := o.containerd
 	in := render.HostsInput{Image: ref.Canonical, Client: o.flags.profile.ID()}
@@ -107,10 +152,10 @@ func runContainerdHosts(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Re
 	if f.Config != "" {
 		name, data, err := readInputFile(g, f.Config)
 		if err != nil {
-			return badInput(fmt.Errorf("--containerd-config %s", err))
+			return in, nil, nil, badInput(fmt.Errorf("--containerd-config %s", err))
 		}
 		if cri, err = hoststoml.ParseCRI(name, data); err != nil {
-			return badInput(fmt.Errorf("--containerd-config %w", err))
+			return in, nil, nil, badInput(fmt.Errorf("--containerd-config %w", err))
 		}
 		in.CRIConfig = name
 		in.Findings = append(in.Findings, cri.Findings...)
@@ -136,28 +181,7 @@ func runContainerdHosts(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Re
 	in.Resolution = res
 	in.Findings = append(in.Findings, res.Findings...)
 	diagnose.Sort(in.Findings)
-
-	ep, err := flow.ParseEndpoint(ref.Registry, o.flags.PlainHTTP)
-	if err != nil {
-		return badInput(fmt.Errorf("image %q: %w", o.Image, err))
-	}
-	base, r, err := o.flags.engineOptions(cmd.Context(), g, ref.Registry, ep)
-	if err != nil {
-		return err
-	}
-	for _, h := range res.Hosts {
-		for k, vs := range h.Header {
-			for _, v := range vs {
-				learnHeader(r, k, v)
-			}
-		}
-	}
-	env := flow.HostEnv{Credentials: o.hostCredentials(base, cri, ep.Host, r)}
-	if g.deps.Transport == nil {
-		env.Transport = func(h hoststoml.Host) (http.RoundTripper, error) { return o.hostTransport(h) }
-	}
-	hr := flow.PullHosts(cmd.Context(), base, flow.PullRequest{Image: ref, Blob: o.Blob}, res, env)
-	return emitHostsPull(o, in, hr, r)
+	return in, res, cri, nil
 }
 
 // hostCredentials is the client's credentials callback, keyed by host.

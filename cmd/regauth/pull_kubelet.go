@@ -226,7 +226,17 @@ func runKubeletPull(cmd *cobra.Command, o *pullTraceOptions, ref imageref.Ref) e
 			creds = append(creds, flow.KubeletCred{Key: c.Key, Source: c.Source, Credentials: flow.Credentials{
 				Username: c.Username, Password: c.Password, Source: fmt.Sprintf("%s, registry %q", c.Source, c.Key)}})
 		}
-		res = flow.KubeletPull(cmd.Context(), opts, req, creds)
+		var over flow.HostsPull
+		if o.containerd.used() {
+			// Each attempt goes over containerd's host list, mirrors first.
+			in, hres, cri, err := o.containerdHosts(ref)
+			if err != nil {
+				return err
+			}
+			o.hostsIn = &in
+			over = o.hostsPull(hres, cri, ep.Host, r)
+		}
+		res = flow.KubeletPullOver(cmd.Context(), opts, req, creds, over)
 		plugins.NameInNoMatch(res.Diagnoses)
 	}
 	return emitKubeletPull(o, kr, res, src.findings, plugins, r)
@@ -236,6 +246,14 @@ func emitKubeletPull(o *pullTraceOptions, kr keyring.Result, res *flow.KubeletRe
 	g := o.g
 	var traces []*flow.Trace
 	for _, a := range res.Attempts {
+		if a.Hosts != nil {
+			for _, ha := range a.Hosts.Attempts {
+				if ha.Trace != nil {
+					traces = append(traces, ha.Trace)
+				}
+			}
+			continue
+		}
 		traces = append(traces, a.Trace)
 	}
 	if o.flags.HARFile != "" && len(traces) > 0 {
@@ -246,12 +264,23 @@ func emitKubeletPull(o *pullTraceOptions, kr keyring.Result, res *flow.KubeletRe
 	if g.json() {
 		doc := render.NewKubeletPullDoc(kr, res, findings, r, o.flags.Curl)
 		doc.CredentialProviders = render.NewCredProviderDoc(plugins, r)
+		for i, a := range res.Attempts {
+			if a.Hosts != nil && o.hostsIn != nil {
+				hd := render.NewHostsPullDoc(*o.hostsIn, a.Hosts, r, o.flags.Curl)
+				doc.Attempts[i].Hosts = &hd
+			}
+		}
 		if err := render.JSON(g.deps.Out, doc); err != nil {
 			return err
 		}
 	} else {
 		if plugins != nil {
 			if err := render.CredProviderText(g.deps.Out, plugins, r, g.style()); err != nil {
+				return err
+			}
+		}
+		if o.hostsIn != nil && len(res.Attempts) > 0 && res.Attempts[0].Hosts != nil {
+			if err := render.HostsTableText(g.deps.Out, *o.hostsIn, res.Attempts[0].Hosts.Hosts, r, g.style()); err != nil {
 				return err
 			}
 		}

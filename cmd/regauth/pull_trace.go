@@ -14,6 +14,9 @@ import (
 func init() { extraCommands = append(extraCommands, newPullTraceCmd) }
 
 type pullTraceOptions struct {
+	// hostsIn is the host list the kubelet's attempts go over, with
+	// --containerd-hosts-dir.
+	hostsIn *render.HostsInput
 	g                *GlobalOptions
 	flags            traceFlags
 	Image            string

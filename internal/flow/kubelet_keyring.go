@@ -22,7 +22,13 @@ type KubeletAttempt struct {
 	Source string      `json:"source"`
 	Trace  *Trace      `json:"-"`
 	Report *PullReport `json:"-"`
+	// Hosts is the attempt over containerd's host list, with
+	// --containerd-hosts-dir; Trace is then its answering (or last) pull.
+	Hosts *HostsResult `json:"-"`
 }
+
+// HostsPull replays one credential's pull over containerd's host list.
+type HostsPull func(ctx context.Context, o Options, req PullRequest) *HostsResult
 
 // KubeletResult is the kubelet's pull: every attempt in order, and what the
 // pod shows at the end.
@@ -44,6 +50,13 @@ type KubeletResult struct {
 // credential, one anonymous pull. After every credential failed there is no
 // anonymous try (pkg/kubelet/kuberuntime/kuberuntime_image.go).
 func KubeletPull(ctx context.Context, opts Options, req PullRequest, creds []KubeletCred) *KubeletResult {
+	return KubeletPullOver(ctx, opts, req, creds, nil)
+}
+
+// KubeletPullOver is KubeletPull with each attempt going over containerd's
+// host list (mirrors first) when hosts is set: the CRI hands the attempt's
+// credential to every host.
+func KubeletPullOver(ctx context.Context, opts Options, req PullRequest, creds []KubeletCred, hosts HostsPull) *KubeletResult {
 	res := &KubeletResult{Diagnoses: []diagnose.Diagnosis{}}
 	if len(creds) == 0 {
 		res.Anonymous = true
@@ -61,8 +74,16 @@ func KubeletPull(ctx context.Context, opts Options, req PullRequest, creds []Kub
 			// ParseAuth reads a password only with a username.
 			o.Credentials = Credentials{Source: c.Credentials.Source + " (no username: containerd sends no credentials)"}
 		}
-		t, rep := Pull(ctx, o, req)
-		att := KubeletAttempt{Turn: i + 1, Key: c.Key, Source: c.Source, Trace: t, Report: rep}
+		var t *Trace
+		var rep *PullReport
+		var hr *HostsResult
+		if hosts != nil {
+			hr = hosts(ctx, o, req)
+			t, rep = hr.finalPull()
+		} else {
+			t, rep = Pull(ctx, o, req)
+		}
+		att := KubeletAttempt{Turn: i + 1, Key: c.Key, Source: c.Source, Trace: t, Report: rep, Hosts: hr}
 		res.Attempts = append(res.Attempts, att)
 		if t.Client != nil {
 			// The pod shows the kubelet's events once, for all attempts.
@@ -140,4 +161,28 @@ func KubeletKeyringFailed(req PullRequest, why string) *KubeletResult {
 		Attempts: []KubeletAttempt{}, Verdict: VerdictRefused, Summary: said, Error: why,
 		Events: kubeletWording().Events(Failure{Ref: ref}, said), Diagnoses: []diagnose.Diagnosis{},
 	}
+}
+
+// finalPull is the pull that decided a host-list attempt: the host that
+// answered, else the last one tried; with no host tried, a trace of the
+// list's own verdict.
+func (out *HostsResult) finalPull() (*Trace, *PullReport) {
+	var last, answered *HostAttempt
+	for i := range out.Attempts {
+		a := &out.Attempts[i]
+		if a.Trace == nil {
+			continue
+		}
+		last = a
+		if a.Outcome == "answered" {
+			answered = a
+		}
+	}
+	if out.Verdict == VerdictOK && answered != nil {
+		return answered.Trace, answered.Report
+	}
+	if last == nil {
+		return &Trace{Command: "pull-trace", Verdict: out.Verdict, Summary: out.Summary}, nil
+	}
+	return last.Trace, last.Report
 }

@@ -150,6 +150,27 @@ func tlsText(h hoststoml.Host) string {
 // HostsPullText writes the lookup, the host table, each attempt's pull in
 // turn, and which host answered.
 func HostsPullText(w io.Writer, in HostsInput, res *flow.HostsResult, r *redact.Redactor, st Style, o TextOptions) error {
+	if err := HostsTableText(w, in, res.Hosts, r, st); err != nil {
+		return err
+	}
+	p := &printer{w: w}
+	if err := hostAttemptsText(w, res, r, st, o); err != nil {
+		return err
+	}
+	p.line("")
+	p.line("%s", st.Bold("containerd's host list:"))
+	if res.Verdict == flow.VerdictOK {
+		p.line("%s %s", st.Green("OK"), r.String(redact.OneLine(res.Summary)))
+	} else {
+		p.line("%s %s", st.Red("FAILED"), r.String(redact.OneLine(res.Summary)))
+	}
+	writeDiagnoses(p, res.Diagnoses, r, st)
+	return p.err
+}
+
+// HostsTableText writes the lookup and the host table in containerd's
+// order, with the configuration's findings.
+func HostsTableText(w io.Writer, in HostsInput, hosts []flow.HostRow, r *redact.Redactor, st Style) error {
 	p := &printer{w: w}
 	rs := in.Resolution
 	p.line("%s %s (%s)", st.Bold("containerd's hosts for"), rs.Registry, in.Client)
@@ -169,8 +190,8 @@ func HostsPullText(w io.Writer, in HostsInput, res *flow.HostsResult, r *redact.
 	if p.err != nil {
 		return p.err
 	}
-	rows := make([][]string, 0, len(res.Hosts))
-	for _, row := range res.Hosts {
+	rows := make([][]string, 0, len(hosts))
+	for _, row := range hosts {
 		h := row.Host
 		role := "mirror"
 		if !row.Mirror {
@@ -196,6 +217,12 @@ func HostsPullText(w io.Writer, in HostsInput, res *flow.HostsResult, r *redact.
 		return err
 	}
 	writeDiagnoses(p, in.Findings, r, st)
+	return p.err
+}
+
+// hostAttemptsText writes each host's pull in turn.
+func hostAttemptsText(w io.Writer, res *flow.HostsResult, r *redact.Redactor, st Style, o TextOptions) error {
+	p := &printer{w: w}
 	for _, a := range res.Attempts {
 		p.line("")
 		ns := ""
@@ -214,14 +241,6 @@ func HostsPullText(w io.Writer, in HostsInput, res *flow.HostsResult, r *redact.
 			return err
 		}
 	}
-	p.line("")
-	p.line("%s", st.Bold("containerd's host list:"))
-	if res.Verdict == flow.VerdictOK {
-		p.line("%s %s", st.Green("OK"), r.String(redact.OneLine(res.Summary)))
-	} else {
-		p.line("%s %s", st.Red("FAILED"), r.String(redact.OneLine(res.Summary)))
-	}
-	writeDiagnoses(p, res.Diagnoses, r, st)
 	return p.err
 }
 

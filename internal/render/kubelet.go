@@ -39,6 +39,9 @@ type KubeletAttemptDoc struct {
 	Key    string   `json:"key,omitempty"`
 	Source string   `json:"source"`
 	Trace  TraceDoc `json:"trace"`
+	// Hosts is the attempt over containerd's host list (every host's
+	// pull), with --containerd-hosts-dir; Trace is then the deciding one.
+	Hosts *HostsPullDoc `json:"hosts,omitempty"`
 }
 
 // NewKubeletPullDoc builds the masked JSON view.
@@ -59,7 +62,9 @@ func NewKubeletPullDoc(kr keyring.Result, res *flow.KubeletResult, findings []di
 	}
 	for _, a := range res.Attempts {
 		td := NewTraceDoc(a.Trace, r)
-		td.Extra = NewPullDoc(a.Report, r)
+		if a.Report != nil {
+			td.Extra = NewPullDoc(a.Report, r)
+		}
 		if curl {
 			td.AddCurl(a.Trace, r)
 		}
@@ -109,6 +114,14 @@ func KubeletPullText(w io.Writer, kr keyring.Result, res *flow.KubeletResult, fi
 		p.line("%s", st.Bold(fmt.Sprintf("Attempt %d of %d: %s", a.Turn, len(res.Attempts), r.String(a.Source))))
 		if p.err != nil {
 			return p.err
+		}
+		if a.Hosts != nil {
+			// containerd's host list, for this credential.
+			if err := hostAttemptsText(w, a.Hosts, r, st, o); err != nil {
+				return err
+			}
+			p.line("  containerd's host list: %s", r.String(redact.OneLine(a.Hosts.Summary)))
+			continue
 		}
 		if err := PullText(w, a.Trace, a.Report, r, st, o); err != nil {
 			return err
