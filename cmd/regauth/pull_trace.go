@@ -16,7 +16,7 @@ func init() { extraCommands = append(extraCommands, newPullTraceCmd) }
 type pullTraceOptions struct {
 	// hostsIn is the host list the kubelet's attempts go over, with
 	// --containerd-hosts-dir.
-	hostsIn *render.HostsInput
+	hostsIn          *render.HostsInput
 	g                *GlobalOptions
 	flags            traceFlags
 	Image            string
