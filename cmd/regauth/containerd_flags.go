@@ -191,14 +191,18 @@ func (o *pullTraceOptions) hostCredentials(base flow.Options, cri *hoststoml.CRI
 		c = flow.Credentials{Source: "none (--anonymous)"}
 	}
 	given := c.HasSecret() || c.Username != ""
+	rule := flow.HostCredsEvery
+	if o.flags.profile != nil {
+		rule = o.flags.profile.HostCreds
+	}
 	return func(h hoststoml.Host) flow.Credentials {
-		switch o.profileName() {
-		case "docker-containerd":
+		switch rule {
+		case flow.HostCredsRegistryOnly:
 			if h.Host != upstream {
 				return flow.Credentials{Source: fmt.Sprintf("none: Docker's containerd store returns credentials only for %s (\"Host doesn't match\"), so %s gets an anonymous token", upstream, h.Host)}
 			}
 			return c
-		case "kubelet":
+		case flow.HostCredsCRI:
 			if given {
 				k := c
 				k.Source += " (the CRI hands the kubelet's credentials to every host)"

@@ -47,7 +47,25 @@ type Profile struct {
 	Push PushRule
 	// Redirect is how the client follows 3xx answers.
 	Redirect RedirectRule
+	// HostCreds is which credentials each host of containerd's host list
+	// (hosts.toml) is offered.
+	HostCreds HostCredRule
 }
+
+// HostCredRule is a containerd-based client's credentials callback over
+// its host list.
+type HostCredRule int
+
+const (
+	// HostCredsEvery: the same credentials to every host (ctr --user).
+	HostCredsEvery HostCredRule = iota
+	// HostCredsRegistryOnly: only the registry's own host; mirrors ask
+	// anonymously (Docker's containerd store: "Host doesn't match").
+	HostCredsRegistryOnly
+	// HostCredsCRI: the kubelet's credentials to every host, else the CRI
+	// config's registry.configs."HOST".auth of the host asked.
+	HostCredsCRI
+)
 
 // RedirectRule is how a client follows redirects. Every client here is a
 // Go program, so Go's net/http rules hold for all (10 requests at most,

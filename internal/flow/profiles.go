@@ -133,6 +133,7 @@ func buildProfiles() []*Profile {
 	dockerContainerd.UserAgent = "docker/29 containerd-client/2.1 storage-driver/overlayfs"
 	// daemon/containerd/resolver.go: credentials only for the login's host.
 	dockerContainerd.Redirect.CredsForRegistryHostOnly = true
+	dockerContainerd.HostCreds = HostCredsRegistryOnly
 
 	ctrd := containerdProfile("containerd", "2.3", false, []string{"ctr", "nerdctl"},
 		"containerd 2.x resolver (ctr, nerdctl, CRI)", basisSource, false, ctrWording(false))
@@ -141,6 +142,7 @@ func buildProfiles() []*Profile {
 	kubelet := containerdProfile("kubelet", "2.3", false, []string{"cri", "k8s", "kubernetes"},
 		"the kubelet through containerd's CRI (containerd 2.x resolver)", basisSource, false, kubeletWording())
 	kubelet.Variant = true
+	kubelet.HostCreds = HostCredsCRI
 
 	podman := &Profile{
 		Name: "podman", Version: "5.x (containers/image v5.36)", Aliases: []string{"skopeo", "buildah", "cri-o", "crio", "containers-image"},
