@@ -28,10 +28,3 @@ func helperFailure(he *creds.HelperError, path string) *flow.HelperFailure {
 		Source:     he.Source,
 	}
 }
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -147,7 +148,7 @@ func (f *traceFlags) credentials(ctx context.Context, g *GlobalOptions, host str
 		Getenv:         g.deps.Getenv,
 	})
 	if he := (*creds.HelperError)(nil); errors.As(err, &he) {
-		return flow.Credentials{Source: he.Source}, &helperFailed{failure: helperFailure(he, orDefault(g.deps.Getenv("PATH"), os.Getenv("PATH")))}
+		return flow.Credentials{Source: he.Source}, &helperFailed{failure: helperFailure(he, cmp.Or(g.deps.getenv("PATH"), os.Getenv("PATH")))}
 	}
 	if err != nil {
 		return flow.Credentials{}, badInput(err)

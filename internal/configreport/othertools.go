@@ -1,6 +1,7 @@
 package configreport
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/regauth/regauth/internal/decode/othertools"
@@ -26,7 +27,7 @@ func otherToolReport(o Options, name string, data []byte, ft othertools.Format) 
 			case h.Token != "":
 				row.SecretKind, row.Secret = "token", h.Token
 			}
-			row.Winner = fmt.Sprintf("regctl: hosts[%q], tls %s", h.Name, orDefault(h.TLS, "enabled"))
+			row.Winner = fmt.Sprintf("regctl: hosts[%q], tls %s", h.Name, cmp.Or(h.TLS, "enabled"))
 			if h.CredHelper != "" {
 				row.Winner += ", credHelper " + h.CredHelper + " (not run: regctl's helpers take regctl's own protocol)"
 			}
@@ -45,11 +46,4 @@ func otherToolReport(o Options, name string, data []byte, ft othertools.Format) 
 	rep.ecrReuse()
 	diagnose.Sort(rep.Diagnoses)
 	return rep, nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
