@@ -119,7 +119,6 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 	method := ireq.Method
 	includeBody, stripped, leftOrigin := true, false, false
 	var chain []string
-	dropped := false
 	for n := 1; ; n++ {
 		r := st.Response
 		if r == nil || !isRedirect(r.Status) {
@@ -203,7 +202,7 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 		case req.Header.Get("Authorization") != "":
 			cred = "sent"
 		case want != "":
-			cred, dropped = "dropped", true
+			cred = "dropped"
 		}
 		if why != "" {
 			hop.Notes = append(hop.Notes, why)
@@ -213,7 +212,7 @@ func (e *engine) follow(ctx context.Context, kind StepKind, ireq *http.Request, 
 		method = hopMethod
 		st = hop
 	}
-	if dropped && st.Redirect != nil && st.Redirect.Credentials == "dropped" {
+	if st.Redirect != nil && st.Redirect.Credentials == "dropped" {
 		e.reportDropped(kind, first, st)
 	}
 	return st
