@@ -302,9 +302,12 @@ func refererFor(last, next *url.URL) string {
 	if last.Scheme == "https" && next.Scheme == "http" {
 		return ""
 	}
-	u := *last
-	u.User = nil
-	return u.String()
+	ref := last.String()
+	if last.User != nil {
+		// As Go does it: the userinfo cut out of the text.
+		ref = strings.Replace(ref, last.User.String()+"@", "", 1)
+	}
+	return ref
 }
 
 // reAuthorise applies the client's own rule for credentials on a hop, after
