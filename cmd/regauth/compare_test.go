@@ -23,6 +23,7 @@ type compareDoc struct {
 		Requests   int
 		Error      string
 		DivergesAt int `json:"diverges_at"`
+		Divergence string
 		Diagnoses  []struct{ Code string }
 		Trace      struct {
 			Command string
@@ -64,6 +65,9 @@ func TestCompareAllClientsSucceed(t *testing.T) {
 	// No ping, HEAD first; the fetcher learns the challenge again.
 	if ctr.Requests != 8 || ctr.DivergesAt != 1 || ctr.Trace.Steps[0].Request.Method != "HEAD" {
 		t.Errorf("containerd: no ping, HEAD first, 8 requests: %+v", ctr)
+	}
+	if want := "docker sends GET /v2/ (anonymous) -> 401; containerd sends HEAD /v2/library/hello/manifests/latest (anonymous) -> 401"; ctr.Divergence != want {
+		t.Errorf("divergence\n got %s\nwant %s", ctr.Divergence, want)
 	}
 }
 

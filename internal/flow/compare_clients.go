@@ -69,9 +69,9 @@ func wireStep(s *Step) string {
 	if s == nil || s.Request == nil {
 		return "(nothing)"
 	}
-	path := s.Request.URL
+	path, scheme := s.Request.URL, ""
 	if u, err := url.Parse(s.Request.URL); err == nil {
-		path = u.Path
+		path, scheme = u.Path, u.Scheme
 	}
 	auth := "anonymous"
 	if a := s.Request.Headers.Get("Authorization"); a != "" {
@@ -83,7 +83,9 @@ func wireStep(s *Step) string {
 			}
 		}
 	}
-	status := "no answer"
+	// Both clients usually try https first on loopback; naming the scheme
+	// tells that failed attempt from the one that got an answer.
+	status := "no answer over " + scheme
 	if s.Response != nil {
 		status = fmt.Sprint(s.Response.Status)
 	}
