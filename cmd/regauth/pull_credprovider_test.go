@@ -77,7 +77,7 @@ echo '`+pluginResponse(cpV1, host, "alice", pw)+`'
 		"plugin test-provider",
 		"Attempt 1 of 1: plugin test-provider",
 		"200 OK",
-		"OK the kubelet's pull would succeed with attempt 1 of 1 (plugin test-provider)",
+		"OK the kubelet's pull would succeed with attempt 1 of 1 (plugin test-provider, registry \"" + host + "\")",
 	}
 	at := 0
 	for _, w := range order {

@@ -27,6 +27,19 @@ type KubeletAttempt struct {
 	Hosts *HostsResult `json:"-"`
 }
 
+// Label names the credential by its source and registry key: one Secret
+// often holds several keys, and the source alone does not tell them apart.
+func (a KubeletAttempt) Label() string {
+	return credLabel(a.Source, a.Key)
+}
+
+func credLabel(source, key string) string {
+	if key == "" {
+		return source
+	}
+	return fmt.Sprintf("%s, registry %q", source, key)
+}
+
 // HostsPull replays one credential's pull over containerd's host list.
 type HostsPull func(ctx context.Context, o Options, req PullRequest) *HostsResult
 
@@ -91,10 +104,10 @@ func KubeletPullOver(ctx context.Context, opts Options, req PullRequest, creds [
 		}
 		res.Verdict = t.Verdict
 		if t.OK() {
-			res.Summary = fmt.Sprintf("the kubelet's pull would succeed with attempt %d of %d (%s): %s", i+1, len(creds), c.Source, t.Summary)
+			res.Summary = fmt.Sprintf("the kubelet's pull would succeed with attempt %d of %d (%s): %s", i+1, len(creds), credLabel(c.Source, c.Key), t.Summary)
 			if i > 0 {
 				res.Diagnoses = append(res.Diagnoses, diagnose.New(diagnose.KeyringRefusedFirst,
-					fmt.Sprintf("%s refused; the pull succeeds with attempt %d (%s)", refusedList(res.Attempts[:i]), i+1, c.Source), ""))
+					fmt.Sprintf("%s refused; the pull succeeds with attempt %d (%s)", refusedList(res.Attempts[:i]), i+1, credLabel(c.Source, c.Key)), ""))
 			}
 			if res.Anonymous {
 				res.Summary = "the kubelet's anonymous pull would succeed: " + t.Summary
@@ -141,7 +154,7 @@ func aggregate(errs []string) string {
 func refusedList(atts []KubeletAttempt) string {
 	var parts []string
 	for _, a := range atts {
-		parts = append(parts, fmt.Sprintf("attempt %d (%s) was", a.Turn, a.Source))
+		parts = append(parts, fmt.Sprintf("attempt %d (%s) was", a.Turn, a.Label()))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -111,7 +111,7 @@ func KubeletPullText(w io.Writer, kr keyring.Result, res *flow.KubeletResult, fi
 	writeDiagnoses(p, findings, r, st)
 	for _, a := range res.Attempts {
 		p.line("")
-		p.line("%s", st.Bold(fmt.Sprintf("Attempt %d of %d: %s", a.Turn, len(res.Attempts), r.String(a.Source))))
+		p.line("%s", st.Bold(fmt.Sprintf("Attempt %d of %d: %s", a.Turn, len(res.Attempts), r.String(a.Label()))))
 		if p.err != nil {
 			return p.err
 		}
