@@ -3,6 +3,7 @@ package flow
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/regauth/regauth/internal/decode/manifest"
@@ -272,6 +273,8 @@ func buildProfiles() []*Profile {
 	return []*Profile{docker, &docker2010, dockerContainerd, ctrd, ctrd16, kubelet, podman, crane, regctl, oras, buildkit}
 }
 
-var profileTable = buildProfiles()
+// The table is built on first use, not at start-up: "regauth version"
+// and the decoders never need it (issue 13, start-up).
+var profileTable = sync.OnceValue(buildProfiles)
 
-func profiles() []*Profile { return profileTable }
+func profiles() []*Profile { return profileTable() }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/regauth/regauth/internal/decode/manifest"
 	"github.com/regauth/regauth/internal/decode/regerror"
@@ -185,9 +186,11 @@ func (p *puller) readManifest(st *Step, want, wantFrom string) bool {
 }
 
 // digestRE is the OCI digest grammar: algorithm ":" encoded.
-var digestRE = regexp.MustCompile(`^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`)
+var digestRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`)
+})
 
-func validDigest(d string) bool { return len(d) <= 256 && digestRE.MatchString(d) }
+func validDigest(d string) bool { return len(d) <= 256 && digestRE().MatchString(d) }
 
 // badDigest refuses a digest the server sent that is not one: it would go
 // into the next request's path.

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/regauth/regauth/internal/redact"
 )
 
 // jsonStringField matches "key": "value" with JSON escapes inside the value.
-var jsonStringField = regexp.MustCompile(`"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
+var jsonStringField = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
+})
 
 // maskJSONSecrets masks the secret fields of a JSON object body (the v1
 // login posts {"username","password",...}) in place, keeping the rest as it
@@ -19,8 +22,8 @@ func maskJSONSecrets(s string) (string, bool) {
 	if !strings.HasPrefix(strings.TrimSpace(s), "{") {
 		return "", false
 	}
-	return jsonStringField.ReplaceAllStringFunc(s, func(m string) string {
-		sub := jsonStringField.FindStringSubmatch(m)
+	return jsonStringField().ReplaceAllStringFunc(s, func(m string) string {
+		sub := jsonStringField().FindStringSubmatch(m)
 		key, sep, raw := sub[1], sub[2], sub[3]
 		if !isSecretField(key) || raw == "" {
 			return m

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mermaid is a sequence as a Mermaid sequenceDiagram.
@@ -35,7 +36,7 @@ func (s sequence) Mermaid() string {
 	return b.String()
 }
 
-var endWord = regexp.MustCompile(`(?i)\bend\b`)
+var endWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bend\b`) })
 
 // mermaidText escapes what breaks a Mermaid line: ; and # and quotes as
 // entity codes, angle brackets (masked secrets read <kind ...>), and a bare
@@ -43,7 +44,7 @@ var endWord = regexp.MustCompile(`(?i)\bend\b`)
 func mermaidText(s string) string {
 	s = strings.NewReplacer("#", "#35;", ";", "#59;", "\"", "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "\r", " ", "%%", "#37;#37;").Replace(s)
 	// #35; itself holds a ';' that must stay: the replacer ran once.
-	s = endWord.ReplaceAllStringFunc(s, func(w string) string { return "#" + fmt.Sprint(int(w[0])) + ";" + w[1:] })
+	s = endWord().ReplaceAllStringFunc(s, func(w string) string { return "#" + fmt.Sprint(int(w[0])) + ";" + w[1:] })
 	if len(s) > 200 {
 		s = s[:200] + "…"
 	}
