@@ -11,7 +11,7 @@ import (
 	"github.com/regauth/regauth/internal/report"
 )
 
-func init() { extraCommands = append(extraCommands, newCompareCmd) }
+func init() { register("compare", newCompareCmd) }
 
 type compareOptions struct {
 	g       *GlobalOptions

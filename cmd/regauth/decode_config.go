@@ -9,7 +9,7 @@ import (
 	"github.com/regauth/regauth/internal/render"
 )
 
-func init() { extraCommands = append(extraCommands, newDecodeConfigCmd) }
+func init() { register("decode-config", newDecodeConfigCmd) }
 
 type decodeConfigOptions struct {
 	g             *GlobalOptions

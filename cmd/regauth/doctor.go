@@ -19,7 +19,7 @@ import (
 	"github.com/regauth/regauth/internal/report"
 )
 
-func init() { extraCommands = append(extraCommands, newDoctorCmd) }
+func init() { register("doctor", newDoctorCmd) }
 
 type doctorOptions struct {
 	g          *GlobalOptions

@@ -14,7 +14,7 @@ import (
 	"github.com/regauth/regauth/internal/render"
 )
 
-func init() { extraCommands = append(extraCommands, newInspectTokenCmd) }
+func init() { register("inspect-token", newInspectTokenCmd) }
 
 type inspectTokenOptions struct {
 	g        *GlobalOptions

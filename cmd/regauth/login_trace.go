@@ -6,7 +6,7 @@ import (
 	"github.com/regauth/regauth/internal/flow"
 )
 
-func init() { extraCommands = append(extraCommands, newLoginTraceCmd) }
+func init() { register("login-trace", newLoginTraceCmd) }
 
 type loginTraceOptions struct {
 	g        *GlobalOptions

@@ -12,7 +12,7 @@ import (
 	"github.com/regauth/regauth/internal/report"
 )
 
-func init() { extraCommands = append(extraCommands, newProbeCmd) }
+func init() { register("probe", newProbeCmd) }
 
 type probeOptions struct {
 	g        *GlobalOptions

@@ -11,7 +11,7 @@ import (
 	"github.com/regauth/regauth/internal/render"
 )
 
-func init() { extraCommands = append(extraCommands, newPullTraceCmd) }
+func init() { register("pull-trace", newPullTraceCmd) }
 
 type pullTraceOptions struct {
 	// hostsIn is the host list the kubelet's attempts go over, with

@@ -12,7 +12,7 @@ import (
 	"github.com/regauth/regauth/internal/render"
 )
 
-func init() { extraCommands = append(extraCommands, newPushTraceCmd) }
+func init() { register("push-trace", newPushTraceCmd) }
 
 type pushTraceOptions struct {
 	g            *GlobalOptions

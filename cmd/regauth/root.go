@@ -47,7 +47,14 @@ const rootExample = `  regauth decode-config
   regauth pull-trace alpine --compare-anonymous
   regauth pull-trace harbor.example.com/project/app:1.4 -u alice --password-stdin --push < pw.txt`
 
-func newRootCmd(deps *Deps) *cobra.Command {
+// newRootCmd builds regauth with every command: for help, completion,
+// "did you mean" and the CLI docs.
+func newRootCmd(deps *Deps) *cobra.Command { return newRootCmdFor(deps, nil) }
+
+// newRootCmdFor builds only the command args name, when they name one:
+// building all of them (hundreds of flags) was a tenth of start-up, and a
+// run never needs its siblings. Otherwise it builds them all.
+func newRootCmdFor(deps *Deps, args []string) *cobra.Command {
 	g := &GlobalOptions{deps: deps}
 	cmd := &cobra.Command{
 		Use:           "regauth",
@@ -78,18 +85,42 @@ func newRootCmd(deps *Deps) *cobra.Command {
 	f.BoolVar(&g.ShowSecrets, "show-secrets", false, "show passwords and tokens in full instead of masking them")
 	f.BoolVarP(&g.Verbose, "verbose", "v", false, "show every header and more detail")
 
-	cmd.AddCommand(
-		newVersionCmd(g),
-	)
-	for _, add := range extraCommands {
-		cmd.AddCommand(add(g))
+	if name := commandIn(args); name != "" {
+		cmd.AddCommand(commands[name](g))
+		return cmd
+	}
+	for _, name := range commandOrder {
+		cmd.AddCommand(commands[name](g))
 	}
 	return cmd
 }
 
-// extraCommands lets each command's file register itself, so root.go does
-// not change whenever a command is added.
-var extraCommands []func(*GlobalOptions) *cobra.Command
+// commands lets each command's file register itself by name, so root.go
+// does not change whenever a command is added, and a run can build just
+// the one it runs.
+var (
+	commands     = map[string]func(*GlobalOptions) *cobra.Command{"version": newVersionCmd}
+	commandOrder = []string{"version"}
+)
+
+func register(name string, build func(*GlobalOptions) *cobra.Command) {
+	commands[name] = build
+	commandOrder = append(commandOrder, name)
+}
+
+// commandIn is the first argument that names a command, as hoistFlags
+// finds it; "" when there is none (help, completion, a typo).
+func commandIn(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			return ""
+		}
+		if _, ok := commands[a]; ok {
+			return a
+		}
+	}
+	return ""
+}
 
 func (g *GlobalOptions) validate() error {
 	switch g.Output {
@@ -153,7 +184,7 @@ func Execute(deps *Deps, args []string) (code int) {
 		}
 	}()
 	deps.Args = args
-	root := newRootCmd(deps)
+	root := newRootCmdFor(deps, args)
 	root.SetArgs(hoistFlags(root, args))
 	cmd, err := root.ExecuteC()
 	if err == nil {
@@ -198,7 +229,8 @@ func hoistFlags(root *cobra.Command, args []string) []string {
 	if len(args) == 0 || !strings.HasPrefix(args[0], "-") {
 		return args
 	}
-	names := map[string]bool{}
+	// help and completion are cobra's, added only when it executes.
+	names := map[string]bool{"help": true, "completion": true}
 	for _, c := range root.Commands() {
 		names[c.Name()] = true
 		for _, a := range c.Aliases {
