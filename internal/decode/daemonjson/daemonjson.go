@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/regauth/regauth/internal/decode/imageref"
 	"github.com/regauth/regauth/internal/diagnose"
 )
 
@@ -207,7 +208,7 @@ func validateHostPort(s string) error {
 	if err != nil {
 		host, port = s, ""
 	}
-	if !isDomain(s) && net.ParseIP(host) == nil {
+	if !imageref.IsDomain(s) && net.ParseIP(host) == nil {
 		return fmt.Errorf("invalid host %q", host)
 	}
 	if port != "" {
@@ -220,36 +221,6 @@ func validateHostPort(s string) error {
 		}
 	}
 	return nil
-}
-
-// isDomain matches distribution's DomainRegexp for names: dot-separated
-// labels of letters, digits and inner hyphens, then an optional :port.
-func isDomain(s string) bool {
-	host, port, hasPort := strings.Cut(s, ":")
-	if hasPort {
-		if port == "" {
-			return false
-		}
-		for _, r := range port {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-	}
-	if host == "" {
-		return false
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Insecure says whether dockerd treats host (host[:port]) as an insecure

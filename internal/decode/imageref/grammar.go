@@ -97,7 +97,7 @@ func parse(s string) (parsed, error) {
 	if !isPath(p.path) {
 		return parsed{}, errFormat
 	}
-	if !isDomain(p.domain) {
+	if !IsDomain(p.domain) {
 		// The grammar's host is optional: a first element that is no valid
 		// host but a valid path component ("ho_st.com") makes a name with
 		// no registry at all, which no client can pull.
@@ -173,9 +173,11 @@ func isTag(t string) bool {
 	return true
 }
 
-// isDomain: host[:port], host a dot-separated run of [A-Za-z0-9-]
-// components that neither start nor end with '-', or [IPv6 hex and ':'].
-func isDomain(d string) bool {
+// IsDomain is distribution's domain grammar: host[:port], host a
+// dot-separated run of [A-Za-z0-9-] components that neither start nor end
+// with '-', or [IPv6 hex and ':']. The node-config decoders check registry
+// names with it too, so one grammar (the fuzzed one) serves them all.
+func IsDomain(d string) bool {
 	host, port, hasPort := d, "", false
 	if strings.HasPrefix(d, "[") {
 		end := strings.IndexByte(d, ']')

@@ -6,50 +6,6 @@ import (
 	"strings"
 )
 
-// isDomain matches distribution's DomainRegexp: dot-separated labels of
-// letters, digits and inner hyphens (or a bracketed IPv6 address), then an
-// optional :port.
-func isDomain(s string) bool {
-	host, port := s, ""
-	if strings.HasPrefix(s, "[") {
-		end := strings.Index(s, "]")
-		if end < 0 {
-			return false
-		}
-		host, port = s[:end+1], strings.TrimPrefix(s[end+1:], ":")
-		if len(s) > end+1 && s[end+1] != ':' {
-			return false
-		}
-	} else if h, p, ok := strings.Cut(s, ":"); ok {
-		host, port = h, p
-		if p == "" {
-			return false
-		}
-	}
-	for _, r := range port {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	if strings.HasPrefix(host, "[") {
-		return len(host) > 2
-	}
-	if host == "" {
-		return false
-	}
-	for _, label := range strings.Split(host, ".") {
-		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // splitRef cuts a reference into name, tag and digest.
 func splitRef(s string) (name, tag, digest string) {
 	name = s

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/regauth/regauth/internal/decode/imageref"
 	"github.com/regauth/regauth/internal/diagnose"
 )
 
@@ -261,7 +262,7 @@ func (f *File) check() error {
 		if err != nil {
 			return bad("%v", err)
 		}
-		if !isDomain(loc) {
+		if !imageref.IsDomain(loc) {
 			return bad("Invalid unqualified-search-registries entry %q", loc)
 		}
 		f.Search[i] = loc
