@@ -108,18 +108,36 @@ func register(name string, build func(*GlobalOptions) *cobra.Command) {
 	commandOrder = append(commandOrder, name)
 }
 
-// commandIn is the first argument that names a command, as hoistFlags
-// finds it; "" when there is none (help, completion, a typo).
-func commandIn(args []string) string {
-	for _, a := range args {
+// cobraCommands are cobra's own, added only when it executes.
+var cobraCommands = map[string]bool{"help": true, "completion": true}
+
+// commandAt is the index of the first argument that names a command,
+// ours or cobra's; -1 when there is none before "--".
+func commandAt(args []string) int {
+	for i, a := range args {
 		if a == "--" {
-			return ""
+			return -1
 		}
-		if _, ok := commands[a]; ok {
-			return a
+		if _, ok := commands[a]; ok || cobraCommands[a] {
+			return i
 		}
 	}
-	return ""
+	return -1
+}
+
+// commandIn is the command a run needs built: the one args name, also
+// after help ("help probe"); "" when there is none (help, completion, a
+// typo), and then every command is built.
+func commandIn(args []string) string {
+	i := commandAt(args)
+	for i >= 0 && cobraCommands[args[i]] {
+		args = args[i+1:]
+		i = commandAt(args)
+	}
+	if i < 0 {
+		return ""
+	}
+	return args[i]
 }
 
 func (g *GlobalOptions) validate() error {
@@ -185,7 +203,7 @@ func Execute(deps *Deps, args []string) (code int) {
 	}()
 	deps.Args = args
 	root := newRootCmdFor(deps, args)
-	root.SetArgs(hoistFlags(root, args))
+	root.SetArgs(hoistFlags(args))
 	cmd, err := root.ExecuteC()
 	if err == nil {
 		return exitOK
@@ -225,26 +243,14 @@ func isCobraUsageError(err error) bool {
 // them (regauth --insecure login-trace HOST): the flags before the first
 // word that names a command move after it. Cobra would otherwise read them
 // at the root and take HOST for a command.
-func hoistFlags(root *cobra.Command, args []string) []string {
+func hoistFlags(args []string) []string {
 	if len(args) == 0 || !strings.HasPrefix(args[0], "-") {
 		return args
 	}
-	// help and completion are cobra's, added only when it executes.
-	names := map[string]bool{"help": true, "completion": true}
-	for _, c := range root.Commands() {
-		names[c.Name()] = true
-		for _, a := range c.Aliases {
-			names[a] = true
-		}
+	i := commandAt(args)
+	if i < 0 {
+		return args
 	}
-	for i, a := range args {
-		if a == "--" {
-			return args
-		}
-		if names[a] {
-			out := append([]string{a}, args[:i]...)
-			return append(out, args[i+1:]...)
-		}
-	}
-	return args
+	out := append([]string{args[i]}, args[:i]...)
+	return append(out, args[i+1:]...)
 }

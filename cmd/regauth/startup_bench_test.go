@@ -8,9 +8,8 @@ import (
 )
 
 // BenchmarkVersionInProcess is the part of "regauth version" that runs
-// after init: building the command tree with every flag and running it.
-// Start-up is measured against a bare binary with hyperfine (README); this
-// shows how much of it the command tree costs.
+// after init: building the root and the one command it names, and running
+// it. Start-up as a whole is measured against a bare binary with hyperfine.
 func BenchmarkVersionInProcess(b *testing.B) {
 	deps := &Deps{In: os.Stdin, Out: io.Discard, ErrOut: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
 	b.ReportAllocs()

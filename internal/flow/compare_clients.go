@@ -85,7 +85,10 @@ func wireStep(s *Step) string {
 	}
 	// Both clients usually try https first on loopback; naming the scheme
 	// tells that failed attempt from the one that got an answer.
-	status := "no answer over " + scheme
+	status := "no answer"
+	if scheme != "" {
+		status += " over " + scheme
+	}
 	if s.Response != nil {
 		status = fmt.Sprint(s.Response.Status)
 	}

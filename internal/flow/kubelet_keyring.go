@@ -30,14 +30,10 @@ type KubeletAttempt struct {
 // Label names the credential by its source and registry key: one Secret
 // often holds several keys, and the source alone does not tell them apart.
 func (a KubeletAttempt) Label() string {
-	return credLabel(a.Source, a.Key)
-}
-
-func credLabel(source, key string) string {
-	if key == "" {
-		return source
+	if a.Key == "" {
+		return a.Source
 	}
-	return fmt.Sprintf("%s, registry %q", source, key)
+	return fmt.Sprintf("%s, registry %q", a.Source, a.Key)
 }
 
 // HostsPull replays one credential's pull over containerd's host list.
@@ -104,10 +100,10 @@ func KubeletPullOver(ctx context.Context, opts Options, req PullRequest, creds [
 		}
 		res.Verdict = t.Verdict
 		if t.OK() {
-			res.Summary = fmt.Sprintf("the kubelet's pull would succeed with attempt %d of %d (%s): %s", i+1, len(creds), credLabel(c.Source, c.Key), t.Summary)
+			res.Summary = fmt.Sprintf("the kubelet's pull would succeed with attempt %d of %d (%s): %s", i+1, len(creds), att.Label(), t.Summary)
 			if i > 0 {
 				res.Diagnoses = append(res.Diagnoses, diagnose.New(diagnose.KeyringRefusedFirst,
-					fmt.Sprintf("%s refused; the pull succeeds with attempt %d (%s)", refusedList(res.Attempts[:i]), i+1, credLabel(c.Source, c.Key)), ""))
+					fmt.Sprintf("%s refused; the pull succeeds with attempt %d (%s)", refusedList(res.Attempts[:i]), i+1, att.Label()), ""))
 			}
 			if res.Anonymous {
 				res.Summary = "the kubelet's anonymous pull would succeed: " + t.Summary
